@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { defineOperation } from '../operation';
+import {
+  ApprovalPolicySchema, CodexThreadSchema, DynamicToolDefinitionSchema, ErrorBodySchema, FilesystemSandboxSchema,
+  NetworkAccessSchema, NotFoundSessionSchema, ReasoningEffortSchema, SessionIdParams,
+} from '../schemas/common';
+
+export const SessionControlsSchema = z.looseObject({
+  model: z.string().nullable(),
+  approvalPolicy: ApprovalPolicySchema,
+  networkAccess: NetworkAccessSchema,
+  filesystemSandbox: FilesystemSandboxSchema,
+  settings: z.record(z.string(), z.unknown()).optional(),
+}).meta({ id: 'SessionControlsTuple' });
+
+export const SessionSummarySchema = z.looseObject({
+  sessionId: z.string(),
+  title: z.string(),
+  materialized: z.boolean().describe('Whether the runtime has persisted the thread (it has had a turn)'),
+  modelProvider: z.string(),
+  approvalPolicy: ApprovalPolicySchema,
+  sessionControls: SessionControlsSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  cwd: z.string(),
+  source: z.string(),
+  projectId: z.string().nullable(),
+  activeTurnId: z.string().nullable().optional().describe('The turn in progress, if any (bridge extension)'),
+}).meta({ id: 'SessionSummary' });
+
+export const TranscriptEntrySchema = z.looseObject({
+  messageId: z.string(),
+  turnId: z.string(),
+  role: z.enum(['user', 'assistant', 'system']),
+  type: z.string(),
+  content: z.string(),
+  details: z.string().nullable().optional(),
+  startedAt: z.number().int().optional(),
+  completedAt: z.number().int().optional(),
+  status: z.enum(['streaming', 'complete', 'canceled', 'error']),
+}).meta({ id: 'TranscriptEntry' });
+
+const queryBoolean = z.union([z.boolean(), z.stringbool()]);
+
+export const listSessions = defineOperation({
+  id: 'listSessions',
+  domain: 'sessions',
+  name: 'list',
+  method: 'GET',
+  path: '/api/sessions',
+  summary: 'List sessions, including ones the runtime has not persisted yet',
+  idempotent: true,
+  query: z.strictObject({
+    archived: queryBoolean.optional().describe('When true, list archived sessions.'),
+    cursor: z.string().max(1000).optional().describe('Pagination cursor from a previous response.'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return.'),
+  }),
+  responses: {
+    200: { description: 'Session list', schema: z.looseObject({ data: z.array(SessionSummarySchema), nextCursor: z.string().nullable() }) },
+    400: { description: 'Invalid query', schema: ErrorBodySchema },
+  },
+});
+
+export const CreateSessionRequestSchema = z.strictObject({
+  cwd: z.string().min(1).optional().describe('Working directory of the session (absolute path)'),
+  model: z.string().min(1).optional(),
+  approvalPolicy: ApprovalPolicySchema.optional(),
+  networkAccess: NetworkAccessSchema.optional(),
+  filesystemSandbox: FilesystemSandboxSchema.optional(),
+  dynamicTools: z.array(DynamicToolDefinitionSchema).max(128).optional(),
+}).meta({ id: 'CreateSessionRequest' });
+
+export const createSession = defineOperation({
+  id: 'createSession',
+  domain: 'sessions',
+  name: 'create',
+  method: 'POST',
+  path: '/api/sessions',
+  summary: 'Create a session (starts a codex thread)',
+  body: CreateSessionRequestSchema,
+  bodyRequired: false,
+  responses: {
+    200: { description: 'Session created', schema: z.looseObject({ session: SessionSummarySchema, thread: CodexThreadSchema }) },
+    400: { description: 'Invalid request', schema: ErrorBodySchema },
+    503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
+  },
+});
+
+export const readSession = defineOperation({
+  id: 'readSession',
+  domain: 'sessions',
+  name: 'get',
+  method: 'GET',
+  path: '/api/sessions/{sessionId}',
+  summary: 'Read a session with its transcript',
+  idempotent: true,
+  params: SessionIdParams,
+  responses: {
+    200: {
+      description: 'Session detail',
+      schema: z.looseObject({ session: SessionSummarySchema, thread: CodexThreadSchema, transcript: z.array(TranscriptEntrySchema) }),
+    },
+    404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
+  },
+});
+
+export const SendSessionMessageRequestSchema = z.strictObject({
+  text: z.string().min(1).max(1_000_000),
+  model: z.string().min(1).optional(),
+  effort: ReasoningEffortSchema.optional(),
+  approvalPolicy: ApprovalPolicySchema.optional(),
+  networkAccess: NetworkAccessSchema.optional(),
+  filesystemSandbox: FilesystemSandboxSchema.optional(),
+  dynamicTools: z.array(DynamicToolDefinitionSchema).max(128).optional(),
+  collaborationMode: z.enum(['default', 'plan']).optional().describe('Runtime collaboration mode for this turn (bridge extension)'),
+}).meta({ id: 'SendSessionMessageRequest' });
+
+export const sendSessionMessage = defineOperation({
+  id: 'sendSessionMessage',
+  domain: 'sessions',
+  name: 'send_message',
+  method: 'POST',
+  path: '/api/sessions/{sessionId}/messages',
+  summary: 'Start a turn in a session',
+  params: SessionIdParams,
+  body: SendSessionMessageRequestSchema,
+  bodyRequired: true,
+  responses: {
+    202: { description: 'Turn accepted', schema: z.looseObject({ status: z.literal('accepted'), sessionId: z.string(), turnId: z.string() }) },
+    400: { description: 'Invalid request', schema: ErrorBodySchema },
+    404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    409: { description: 'A turn is already running in this session', schema: ErrorBodySchema },
+    503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
+  },
+});
+
+export const interruptSessionTurn = defineOperation({
+  id: 'interruptSessionTurn',
+  domain: 'sessions',
+  name: 'interrupt',
+  method: 'POST',
+  path: '/api/sessions/{sessionId}/interrupt',
+  summary: 'Interrupt the active turn',
+  params: SessionIdParams,
+  body: z.strictObject({ turnId: z.string().min(1).optional() }),
+  bodyRequired: false,
+  responses: {
+    200: { description: 'Turn interrupted', schema: z.looseObject({ status: z.literal('ok'), sessionId: z.string(), turnId: z.string() }) },
+    400: { description: 'Invalid request', schema: ErrorBodySchema },
+    404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    409: { description: 'No active turn', schema: ErrorBodySchema },
+    503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
+  },
+});

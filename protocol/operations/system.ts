@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineOperation } from '../operation';
+
+export const RuntimeHealthSchema = z.looseObject({
+  state: z.enum(['starting', 'ready', 'restarting', 'failed', 'stopped']),
+  pid: z.number().int().nullable(),
+  restarts: z.number().int(),
+  startedAt: z.string().nullable(),
+  lastExit: z.looseObject({ code: z.number().nullable(), signal: z.string().nullable(), at: z.string(), stderrTail: z.array(z.string()) }).nullable(),
+  failureReason: z.string().nullable().describe('Why the runtime is failed (e.g. the circuit breaker tripped)'),
+  userAgent: z.string().nullable(),
+  experimentalApi: z.boolean(),
+});
+
+export const getHealth = defineOperation({
+  id: 'getHealth',
+  domain: 'system',
+  name: 'health',
+  method: 'GET',
+  path: '/api/health',
+  summary: 'Health of the bridge and the codex runtime',
+  idempotent: true,
+  responses: {
+    200: {
+      description: 'Service health',
+      schema: z.looseObject({
+        status: z.enum(['ok', 'degraded']),
+        service: z.string(),
+        timestamp: z.string(),
+        codex: z.looseObject({ running: z.boolean(), pid: z.number().int().nullable(), initialized: z.boolean() }),
+        auth: z.looseObject({ hasOpenAiApiKey: z.boolean(), codexHomeAuthFile: z.boolean(), likelyUnauthenticated: z.boolean() }),
+        runtime: RuntimeHealthSchema,
+        bridge: z.looseObject({ version: z.string(), epoch: z.string(), lastSeq: z.number().int(), startedAt: z.string(), pendingRequests: z.number().int() }),
+        store: z.looseObject({
+          dataDir: z.string(),
+          quarantined: z.array(z.looseObject({ file: z.string(), quarantinedAs: z.string(), reason: z.string(), at: z.string() })),
+        }),
+      }).meta({ id: 'HealthResponse' }),
+    },
+  },
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** `{status:"error", code, message, issues?}`: the bridge's structured error body. */
+export const ErrorBodySchema = z.looseObject({
+  status: z.literal('error'),
+  code: z.string().describe('Machine-readable error code, e.g. invalid_request, conflict, runtime_unavailable'),
+  message: z.string(),
+  issues: z.array(z.looseObject({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional()
+    .describe('For invalid input: one entry per problem, naming the field'),
+  details: z.record(z.string(), z.unknown()).optional(),
+}).meta({ id: 'ApiError' });
+
+export const ApprovalPolicySchema = z.enum(['untrusted', 'on-failure', 'on-request', 'never']).meta({ id: 'ApprovalPolicy' });
+export const NetworkAccessSchema = z.enum(['restricted', 'enabled']).meta({ id: 'NetworkAccess' });
+export const FilesystemSandboxSchema = z.enum(['read-only', 'workspace-write', 'danger-full-access']).meta({ id: 'FilesystemSandbox' });
+export const ReasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+
+export const DynamicToolDefinitionSchema = z.strictObject({
+  name: z.string().min(1).max(128),
+  description: z.string().min(1),
+  inputSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the tool arguments'),
+}).meta({ id: 'DynamicToolDefinition' });
+
+export const SessionIdParams = z.strictObject({ sessionId: z.string().min(1).max(200).describe('Session id') });
+
+/** A thread as the runtime returns it; fields we do not model pass through untouched. */
+export const CodexThreadSchema = z.looseObject({
+  id: z.string(),
+  preview: z.string().optional(),
+  modelProvider: z.string().optional(),
+  createdAt: z.number().optional(),
+  updatedAt: z.number().optional(),
+  cwd: z.string().optional(),
+  turns: z.array(z.unknown()).optional(),
+}).meta({ id: 'CodexThread' });
+
+export const NotFoundSessionSchema = z.looseObject({ status: z.literal('not_found'), sessionId: z.string() }).meta({ id: 'SessionNotFoundPayload' });

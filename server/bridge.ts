@@ -1,0 +1,125 @@
+import path from 'node:path';
+import type { RuntimeServerRequest } from './appserver/app-server-connection';
+import { resolveCodexBinary } from './appserver/codex-binary';
+import type { InboundRuntimeMessage } from './appserver/jsonl-transport';
+import { RuntimeSupervisor, type SupervisorOptions } from './appserver/supervisor';
+import { RuntimeRouter } from './domain/runtime-router';
+import { SessionIndex } from './domain/session-index';
+import { SessionService, type SessionDefaults } from './domain/session-service';
+import { TurnTracker } from './domain/turn-tracker';
+import { createOperationTable, type CallContext, type OperationTable, type RawInput, type Reply } from './operations';
+import type { BridgeServices } from './operations/services';
+import { EventLog, type EventLogOptions } from './state/event-log';
+import { PendingRegistry } from './state/pending-registry';
+import { Store } from './state/store';
+import { BRIDGE_VERSION } from './version';
+
+export interface BridgeOptions {
+  /** Where the bridge keeps its state (created 0700). */
+  dataDir: string;
+  /** The codex binary; default: CODEX_BIN, then the pinned package's native binary. */
+  codexPath?: string;
+  /** CODEX_HOME for the runtime; default: inherited (the user's ~/.codex). */
+  codexHome?: string;
+  /** Extra environment for the runtime (e.g. OPENAI_API_KEY for the offline demo). */
+  runtimeEnv?: Record<string, string>;
+  /** Extra `codex app-server` arguments (e.g. `-c key=value`). */
+  runtimeArgs?: string[];
+  /** Defaults for new sessions. */
+  sessionDefaults?: Partial<SessionDefaults>;
+  /** Supervisor tuning (backoff, breaker, timeouts); tests shorten them. */
+  supervisor?: Partial<Pick<SupervisorOptions, 'backoff' | 'breaker' | 'requestTimeoutMs' | 'initializeTimeoutMs' | 'readyWaitMs'>>;
+  eventLog?: EventLogOptions;
+  /** Check every reply against its declared schema (tests). */
+  validateReplies?: boolean;
+}
+
+/**
+ * The composition root: one store, one event log, one pending registry, one runtime
+ * supervisor, the domain services on top, and the operation table that every surface
+ * calls. Nothing here is global; two bridges can live in one process (tests do).
+ */
+export class Bridge {
+  private constructor(
+    readonly services: BridgeServices,
+    readonly operations: OperationTable,
+    private readonly router: RuntimeRouter,
+  ) {}
+
+  get runtime(): RuntimeSupervisor { return this.services.runtime; }
+  get events(): EventLog { return this.services.events; }
+  get pending(): PendingRegistry { return this.services.pending; }
+  get store(): Store { return this.services.store; }
+
+  static async start(opts: BridgeOptions): Promise<Bridge> {
+    const startedAt = new Date().toISOString();
+    const dataDir = path.resolve(opts.dataDir);
+    const store = await Store.open(dataDir);
+    const events = new EventLog(opts.eventLog);
+    let router: RuntimeRouter | undefined;
+    const pending = new PendingRegistry({
+      requested: (entry) => router?.pendingRequested(entry),
+      settled: (entry) => router?.pendingSettled(entry),
+    });
+    const tracker = new TurnTracker((ended) => pending.expireTurn(ended.threadId, ended.turnId, `turn ${ended.status}`));
+    const runtime = new RuntimeSupervisor(
+      {
+        codexPath: resolveCodexBinary(opts.codexPath),
+        ...(opts.codexHome ? { codexHome: opts.codexHome } : {}),
+        ...(opts.runtimeEnv ? { env: opts.runtimeEnv } : {}),
+        ...(opts.runtimeArgs ? { extraArgs: opts.runtimeArgs } : {}),
+        cwd: opts.sessionDefaults?.cwd ?? process.cwd(),
+        clientInfo: { name: 'codex_manager', title: 'Codex Manager', version: BRIDGE_VERSION },
+        stderrLogFile: path.join(dataDir, 'logs', 'codex-stderr.log'),
+        ...opts.supervisor,
+      },
+      {
+        notification: (method: string, message: InboundRuntimeMessage, raw: string) => router!.notification(method, message, raw),
+        serverRequest: (request: RuntimeServerRequest, generation: number) => router!.serverRequest(request, generation),
+      },
+    );
+    router = new RuntimeRouter(events, pending, tracker, () => runtime.generation);
+    const index = await SessionIndex.open(store);
+    const sessions = new SessionService(runtime, index, tracker, {
+      cwd: process.cwd(),
+      approvalPolicy: 'on-request',
+      filesystemSandbox: 'workspace-write',
+      networkAccess: 'restricted',
+      ...opts.sessionDefaults,
+    });
+    const services: BridgeServices = {
+      runtime, sessions, pending, tracker, events, store,
+      info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
+    };
+    wireRuntimeLifecycle(services);
+    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false }), router);
+    await runtime.start();
+    return bridge;
+  }
+
+  /** Calls an operation in-process, exactly as the HTTP and editor surfaces do. */
+  call(operationId: string, input: RawInput = {}, ctx: CallContext = { actor: 'in-process' }): Promise<Reply> {
+    return this.operations.invoke(operationId, input, ctx);
+  }
+
+  async stop(): Promise<void> {
+    await this.services.runtime.stop();
+    await this.services.store.close();
+  }
+
+  /** For diagnostics: the event router (tests inspect it). */
+  get runtimeRouter(): RuntimeRouter { return this.router; }
+}
+
+/** Runtime exits expire what it was asked; restarts resume loaded threads; both are events. */
+function wireRuntimeLifecycle(s: BridgeServices): void {
+  s.runtime.onState((state) => s.events.append('runtime_state', null, { state, health: s.runtime.health() }));
+  s.runtime.onExit((exit) => {
+    s.pending.expireGeneration(exit.generation, `runtime exited (${exit.signal ?? `code ${exit.code ?? '?'}`})`);
+    for (const ended of s.tracker.reset()) s.events.append('turn_aborted', ended.threadId, { ...ended, reason: 'runtime_exited' });
+  });
+  s.runtime.onReady(({ restarted }) => {
+    if (!restarted) return;
+    void s.sessions.resumeAfterRestart().then((result) => s.events.append('runtime_threads_resumed', null, result));
+  });
+}

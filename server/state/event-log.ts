@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+
+/** One event as every surface sees it: codex-manager's envelope plus `seq` and `epoch`. */
+export interface LoggedEvent {
+  seq: number;
+  type: string;
+  threadId: string | null;
+  /** The payload as an object, for in-process listeners. */
+  payload: unknown;
+  /** The payload as JSON text: for runtime notifications the runtime's own line, never re-serialized. */
+  payloadJson: string;
+  at: number;
+}
+
+export type ReplayResult =
+  | { ok: true; events: LoggedEvent[] }
+  /** The ring no longer holds every event after `since`: the client must reload state. */
+  | { ok: false; reason: 'resync_required'; oldestSeq: number; lastSeq: number };
+
+export interface EventLogOptions {
+  maxEvents?: number;
+  maxBytes?: number;
+  /** Fixed epoch (tests); by default a fresh id per bridge start. */
+  epoch?: string;
+}
+
+export type EventListener = (event: LoggedEvent) => void;
+
+/**
+ * The bridge's event history: every event gets a monotonic `seq` (per `epoch`, one epoch
+ * per bridge start) and is kept in a ring bounded by count and bytes, so a client that
+ * reconnects can ask for everything after the last seq it saw.
+ */
+export class EventLog {
+  readonly epoch: string;
+  private readonly maxEvents: number;
+  private readonly maxBytes: number;
+  private readonly ring: (LoggedEvent | undefined)[];
+  private head = 0; // index of the oldest event
+  private count = 0;
+  private bytes = 0;
+  private nextSeq = 1;
+  private readonly listeners = new Set<EventListener>();
+  private readonly frameCache = new WeakMap<LoggedEvent, string>();
+
+  constructor(opts: EventLogOptions = {}) {
+    this.epoch = opts.epoch ?? randomUUID();
+    this.maxEvents = opts.maxEvents ?? 50_000;
+    this.maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+    this.ring = new Array(this.maxEvents);
+  }
+
+  /** The seq of the newest event, 0 before the first. */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** The seq of the oldest event still held, or lastSeq + 1 when empty. */
+  get oldestSeq(): number {
+    return this.count === 0 ? this.nextSeq : this.ring[this.head]!.seq;
+  }
+
+  get size(): { events: number; bytes: number } {
+    return { events: this.count, bytes: this.bytes };
+  }
+
+  /**
+   * Records an event and hands it to every listener synchronously. `payloadJson` is
+   * the payload's JSON text when the caller already has it (a runtime line).
+   */
+  append(type: string, threadId: string | null, payload: unknown, payloadJson?: string): LoggedEvent {
+    const event: LoggedEvent = {
+      seq: this.nextSeq++,
+      type,
+      threadId,
+      payload,
+      payloadJson: payloadJson ?? JSON.stringify(payload ?? null),
+      at: Date.now(),
+    };
+    this.push(event);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Every held event with seq > `since`, or a resync signal when some were evicted. */
+  since(since: number): ReplayResult {
+    if (since >= this.lastSeq) return { ok: true, events: [] };
+    if (since + 1 < this.oldestSeq) {
+      return { ok: false, reason: 'resync_required', oldestSeq: this.oldestSeq, lastSeq: this.lastSeq };
+    }
+    const events: LoggedEvent[] = [];
+    const skip = since + 1 - this.oldestSeq;
+    for (let i = Math.max(0, skip); i < this.count; i++) {
+      events.push(this.ring[(this.head + i) % this.maxEvents]!);
+    }
+    return { ok: true, events };
+  }
+
+  /** Live events from now on. Returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The event's wire frame, built once and shared by every subscriber: the payload text
+   * is spliced in, never re-serialized.
+   */
+  frame(event: LoggedEvent): string {
+    let frame = this.frameCache.get(event);
+    if (frame === undefined) {
+      frame = `{"type":${JSON.stringify(event.type)},"threadId":${event.threadId === null ? 'null' : JSON.stringify(event.threadId)},"seq":${event.seq},"epoch":"${this.epoch}","payload":${event.payloadJson}}`;
+      this.frameCache.set(event, frame);
+    }
+    return frame;
+  }
+
+  private push(event: LoggedEvent): void {
+    const size = event.payloadJson.length;
+    while (this.count > 0 && (this.count >= this.maxEvents || this.bytes + size > this.maxBytes)) this.evictOldest();
+    this.ring[(this.head + this.count) % this.maxEvents] = event;
+    this.count++;
+    this.bytes += size;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.maxEvents;
+    this.count--;
+    this.bytes -= oldest.payloadJson.length;
+  }
+}
