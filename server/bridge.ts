@@ -1,7 +1,5 @@
 import path from 'node:path';
-import type { RuntimeServerRequest } from './appserver/app-server-connection';
 import { resolveCodexBinary } from './appserver/codex-binary';
-import type { InboundRuntimeMessage } from './appserver/jsonl-transport';
 import { RuntimeSupervisor, type SupervisorOptions } from './appserver/supervisor';
 import { RuntimeRouter } from './domain/runtime-router';
 import { SessionIndex } from './domain/session-index';
@@ -56,12 +54,13 @@ export class Bridge {
     const dataDir = path.resolve(opts.dataDir);
     const store = await Store.open(dataDir);
     const events = new EventLog(opts.eventLog);
-    let router: RuntimeRouter | undefined;
-    const pending = new PendingRegistry({
-      requested: (entry) => router?.pendingRequested(entry),
-      settled: (entry) => router?.pendingSettled(entry),
-    });
+    const pending = new PendingRegistry();
     const tracker = new TurnTracker((ended) => pending.expireTurn(ended.threadId, ended.turnId, `turn ${ended.status}`));
+    // The router needs the runtime's generation and the runtime needs the router's sinks;
+    // the closure reads `runtime` only once messages flow, after it exists.
+    const router = new RuntimeRouter(events, pending, tracker, () => runtime.generation);
+    pending.onRequested((entry) => router.pendingRequested(entry));
+    pending.onSettled((entry) => router.pendingSettled(entry));
     const runtime = new RuntimeSupervisor(
       {
         codexPath: resolveCodexBinary(opts.codexPath),
@@ -74,11 +73,10 @@ export class Bridge {
         ...opts.supervisor,
       },
       {
-        notification: (method: string, message: InboundRuntimeMessage, raw: string) => router!.notification(method, message, raw),
-        serverRequest: (request: RuntimeServerRequest, generation: number) => router!.serverRequest(request, generation),
+        notification: (method, message, raw) => router.notification(method, message, raw),
+        serverRequest: (request, generation) => router.serverRequest(request, generation),
       },
     );
-    router = new RuntimeRouter(events, pending, tracker, () => runtime.generation);
     const index = await SessionIndex.open(store);
     const sessions = new SessionService(runtime, index, tracker, {
       cwd: process.cwd(),

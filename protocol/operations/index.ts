@@ -5,6 +5,7 @@ import * as system from './system';
 /** Every declared operation, by operationId. Surfaces iterate this; nothing lists routes by hand. */
 export const OPERATIONS = {
   getHealth: system.getHealth,
+  restartRuntime: system.restartRuntime,
   listSessions: sessions.listSessions,
   createSession: sessions.createSession,
   readSession: sessions.readSession,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
+import { ErrorBodySchema } from '../schemas/common';
 
 export const RuntimeHealthSchema = z.looseObject({
   state: z.enum(['starting', 'ready', 'restarting', 'failed', 'stopped']),
@@ -37,5 +38,19 @@ export const getHealth = defineOperation({
         }),
       }).meta({ id: 'HealthResponse' }),
     },
+  },
+});
+
+export const restartRuntime = defineOperation({
+  id: 'restartRuntime',
+  domain: 'runtime',
+  name: 'restart',
+  method: 'POST',
+  path: '/api/runtime/restart',
+  summary: 'Restart the codex runtime (also closes a tripped circuit breaker)',
+  description: 'Pending requests of the old runtime expire; loaded threads are resumed by the new one.',
+  responses: {
+    200: { description: 'The runtime is ready again', schema: z.looseObject({ status: z.literal('ok'), runtime: RuntimeHealthSchema }) },
+    503: { description: 'The runtime did not come back', schema: ErrorBodySchema },
   },
 });

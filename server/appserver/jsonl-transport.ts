@@ -50,7 +50,6 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
   }
 
   private onChunk(chunk: string, callback: DataCallback): void {
-    let start = 0;
     let newline = chunk.indexOf('\n');
     if (newline === -1) {
       this.buffered += chunk;
@@ -59,12 +58,13 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
     // The first line may continue what the previous chunk left over.
     let line = this.buffered + chunk.slice(0, newline);
     this.buffered = '';
+    let start = newline + 1;
     for (;;) {
       this.dispatch(line, callback);
-      start = newline + 1;
       newline = chunk.indexOf('\n', start);
       if (newline === -1) break;
       line = chunk.slice(start, newline);
+      start = newline + 1;
     }
     if (start < chunk.length) this.buffered = chunk.slice(start);
   }

@@ -68,7 +68,7 @@ export class SessionService {
       sandbox: filesystemSandbox,
     };
     if (input.model) params.model = input.model;
-    if (input.dynamicTools?.length) params.dynamicTools = input.dynamicTools;
+    if (input.dynamicTools?.length) params.dynamicTools = input.dynamicTools.map((tool) => ({ type: 'function', ...tool }));
     const { thread } = await this.runtime.request<{ thread: Thread }>('thread/start', params);
     this.loaded.set(thread.id, this.runtime.generation);
     const now = Date.now();

@@ -4,7 +4,7 @@ import type { Handler } from './table';
 import type { BridgeServices } from './services';
 import type { Operations } from '../../protocol/operations';
 
-export function systemHandlers(s: BridgeServices): { getHealth: Handler<Operations['getHealth']> } {
+export function systemHandlers(s: BridgeServices): { getHealth: Handler<Operations['getHealth']>; restartRuntime: Handler<Operations['restartRuntime']> } {
   return {
     async getHealth() {
       const runtime = s.runtime.health();
@@ -29,6 +29,10 @@ export function systemHandlers(s: BridgeServices): { getHealth: Handler<Operatio
           store: { dataDir: s.store.dataDir, quarantined: s.store.quarantined().map((r) => ({ ...r })) },
         },
       };
+    },
+    async restartRuntime() {
+      await s.runtime.restart();
+      return { status: 200, body: { status: 'ok', runtime: s.runtime.health() } };
     },
   };
 }

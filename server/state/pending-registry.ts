@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import { BridgeError } from '../../protocol/errors';
 
 export type PendingKind = 'approval' | 'user_input' | 'tool_call' | 'elicitation';
@@ -48,12 +49,6 @@ export interface RuntimeReply {
   respond(result: unknown): Promise<void>;
 }
 
-export interface PendingEvents {
-  requested(entry: PendingEntry): void;
-  /** The entry left `pending`: decided here, resolved by the runtime, or expired. */
-  settled(entry: PendingEntry): void;
-}
-
 interface Slot {
   entry: PendingEntry;
   reply: RuntimeReply;
@@ -72,8 +67,15 @@ export class PendingRegistry {
   private readonly slots = new Map<string, Slot>();
   private readonly byRuntimeId = new Map<string, string>();
   private readonly settledOrder: string[] = [];
+  private readonly requestedEmitter = new Emitter<PendingEntry>();
+  private readonly settledEmitter = new Emitter<PendingEntry>();
 
-  constructor(private readonly events: PendingEvents, private readonly keepSettled = 1000) {}
+  /** A new request waits for an answer. */
+  readonly onRequested: Event<PendingEntry> = this.requestedEmitter.event;
+  /** An entry left `pending`: decided here, resolved by the runtime, or expired. */
+  readonly onSettled: Event<PendingEntry> = this.settledEmitter.event;
+
+  constructor(private readonly keepSettled = 1000) {}
 
   /** Registers a runtime request; returns undefined for methods that are not pending kinds. */
   add(method: string, params: unknown, reply: RuntimeReply): PendingEntry | undefined {
@@ -94,7 +96,7 @@ export class PendingRegistry {
     };
     this.slots.set(entry.id, { entry, reply, claim: null });
     this.byRuntimeId.set(runtimeKey(reply.generation, reply.runtimeId), entry.id);
-    this.events.requested(entry);
+    this.requestedEmitter.fire(entry);
     return entry;
   }
 
@@ -180,7 +182,7 @@ export class PendingRegistry {
     this.byRuntimeId.delete(runtimeKey(slot.reply.generation, slot.reply.runtimeId));
     this.settledOrder.push(slot.entry.id);
     while (this.settledOrder.length > this.keepSettled) this.slots.delete(this.settledOrder.shift()!);
-    this.events.settled(slot.entry);
+    this.settledEmitter.fire(slot.entry);
   }
 }
 

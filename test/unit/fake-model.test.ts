@@ -26,6 +26,7 @@ describe('fake model scenario selection', () => {
     assert.equal(pick('anything else').scenario.name, 'hello');
     assert.equal(pick('stream 3 words').scenario.name, 'stream');
     assert.equal(pick('run command: ls -la').scenario.name, 'command');
+    assert.equal(pick('run sandboxed: ls').scenario.name, 'sandboxed');
     assert.equal(pick('patch a.txt: old => new').scenario.name, 'patch');
     assert.equal(pick('ask me Which?').scenario.name, 'ask');
     assert.equal(pick('use tool lookup {"q":1}').scenario.name, 'tool');
@@ -45,6 +46,10 @@ describe('fake model scenario selection', () => {
     const args = step?.kind === 'functionCall' ? step.args : {};
     assert.equal((args as Record<string, unknown>).cmd, 'echo hi > out.txt');
     assert.equal((args as Record<string, unknown>).sandbox_permissions, 'require_escalated');
+  });
+
+  it('does not escalate a sandboxed command', () => {
+    assert.deepEqual(pick('run sandboxed: cat a.txt').steps[0], { kind: 'functionCall', name: 'exec_command', args: { cmd: 'cat a.txt' } });
   });
 
   it('builds an apply_patch heredoc for a patch', () => {

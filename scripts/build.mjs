@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Bundles every shipped entry point with esbuild into dist/:
+//   dist/server.js     the bridge (editor: `node dist/server.js --stdio`; headless via the CLI)
+//   dist/cli.js        the `codex-manager` CLI (including `serve`)
+//   dist/extension.js  the VS Code extension host side (`vscode` stays external)
+//   dist/webview.js    the chat UI bundle (browser)
+// Entries whose source does not exist yet are skipped, so the build never lies about it.
+// Flags: --watch, --minify (packaging), --metafile (size report in dist/meta-*.json).
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const minify = args.has('--minify');
+
+const node = { platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
+const entries = [
+  { name: 'server', src: 'server/main.ts', ...node },
+  { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
+  { name: 'extension', src: 'extension/extension.ts', ...node },
+  { name: 'webview', src: 'webview/main.ts', platform: 'browser', target: 'es2022', format: 'iife' },
+];
+
+const builds = entries.filter((e) => fs.existsSync(path.join(root, e.src))).map(({ name, src, ...opts }) => ({
+  entryPoints: [path.join(root, src)],
+  outfile: path.join(root, 'dist', `${name}.js`),
+  bundle: true,
+  sourcemap: minify ? false : 'linked',
+  minify,
+  metafile: args.has('--metafile'),
+  logLevel: 'warning',
+  legalComments: 'none',
+  ...opts,
+}));
+
+if (args.has('--watch')) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log(`watching ${builds.length} bundles`);
+} else {
+  const t0 = performance.now();
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  for (const [i, r] of results.entries()) {
+    if (r.metafile) fs.writeFileSync(path.join(root, 'dist', `meta-${path.basename(builds[i].outfile, '.js')}.json`), JSON.stringify(r.metafile));
+  }
+  const sizes = builds.map((b) => `${path.relative(root, b.outfile)} ${(fs.statSync(b.outfile).size / 1024).toFixed(0)} KiB`);
+  console.log(`built in ${(performance.now() - t0).toFixed(0)} ms: ${sizes.join(', ')}`);
+}
