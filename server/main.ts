@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { defaultDataDir, serve } from './serve';
+
+const SERVE_HELP = `Usage: codex-manager serve [options]
+
+Runs the bridge headless: supervises \`codex app-server\` and serves the HTTP API
+on loopback. Prints where it listens; Ctrl-C stops it.
+
+Options (environment variable in brackets):
+  --host <addr>          bind address, default 127.0.0.1            [CODEX_MANAGER_HOST]
+  --port <n>             port, 0 picks a free one, default 0         [CODEX_MANAGER_PORT]
+  --data-dir <dir>       bridge state, default $XDG_DATA_HOME/codex-manager
+                                                                     [CODEX_MANAGER_DATA_DIR]
+  --codex-path <file>    codex binary, default the pinned @openai/codex  [CODEX_BIN]
+  --codex-home <dir>     CODEX_HOME for the runtime                  [CODEX_HOME]
+  --token-file <file>    bearer token file (created 0600), default <data-dir>/token
+                                                                     [CODEX_MANAGER_TOKEN_FILE]
+  --demo / --no-demo     force the scripted offline demo model on or off
+                         (default: on only when no OpenAI credentials are found)
+  --allow-host <name>    also answer to this Host name (repeatable)
+  --allow-origin <url>   also accept browser requests from this origin (repeatable)
+  -h, --help             show this help
+`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'serve') {
+    process.stderr.write(`codex-manager bridge: unknown mode ${command ?? '(none)'}; use \`serve\`\n`);
+    return 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' },
+        'codex-path': { type: 'string' }, 'codex-home': { type: 'string' }, 'token-file': { type: 'string' },
+        demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' },
+        'allow-host': { type: 'string', multiple: true }, 'allow-origin': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`codex-manager serve: ${(error as Error).message}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const port = Number(values.port ?? env.CODEX_MANAGER_PORT ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`codex-manager serve: --port must be 0-65535\n`);
+    return 2;
+  }
+  const codexPath = values['codex-path'] ?? env.CODEX_BIN;
+  const codexHome = values['codex-home'] ?? env.CODEX_HOME;
+  const tokenFile = values['token-file'] ?? env.CODEX_MANAGER_TOKEN_FILE;
+  const running = await serve({
+    host: values.host ?? env.CODEX_MANAGER_HOST ?? '127.0.0.1',
+    port,
+    dataDir: values['data-dir'] ?? env.CODEX_MANAGER_DATA_DIR ?? defaultDataDir(env),
+    ...(codexPath ? { codexPath } : {}),
+    ...(codexHome ? { codexHome } : {}),
+    ...(tokenFile ? { tokenFile } : {}),
+    demo: values.demo ? 'on' : values['no-demo'] ? 'off' : 'auto',
+    allowedHosts: values['allow-host'] ?? [],
+    allowedOrigins: values['allow-origin'] ?? [],
+    log: (line) => process.stdout.write(line + '\n'),
+  }, env);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => { process.stdout.write('stopping…\n'); resolve(); };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await running.stop();
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
+    process.stderr.write(`codex-manager: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startFakeModel, writeCodexHome, type FakeModel } from '../test/fake-model';
+import { Bridge } from './bridge';
+import { publishDiscovery } from './discovery';
+import { HttpServer } from './transports/http/http-server';
+import { loadOrCreateToken } from './transports/http/security';
+import { BRIDGE_VERSION } from './version';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  codexPath?: string;
+  codexHome?: string;
+  tokenFile?: string;
+  /** `auto`: the offline demo model only when no OpenAI credentials are found. */
+  demo: 'auto' | 'on' | 'off';
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  log(line: string): void;
+}
+
+export interface RunningBridge {
+  url: string;
+  tokenFile: string;
+  bridge: Bridge;
+  demo: boolean;
+  stop(): Promise<void>;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME ?? path.join(env.HOME ?? os.homedir(), '.local', 'share');
+  return path.join(base, 'codex-manager');
+}
+
+/** Whether codex would find credentials of its own (so no demo model is needed). */
+function hasOpenAiCredentials(codexHome: string | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (env.OPENAI_API_KEY) return true;
+  const home = codexHome ?? env.CODEX_HOME ?? path.join(env.HOME ?? os.homedir(), '.codex');
+  return fs.existsSync(path.join(home, 'auth.json'));
+}
+
+/**
+ * `codex-manager serve`: the bridge with its HTTP API, headless. With no OpenAI
+ * credentials (or `--demo`) the runtime talks to a scripted offline demo model, so a
+ * newcomer can try everything without an account; it says so loudly.
+ */
+export async function serve(opts: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunningBridge> {
+  const dataDir = path.resolve(opts.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const useDemo = opts.demo === 'on' || (opts.demo === 'auto' && !opts.codexHome && !hasOpenAiCredentials(undefined, env));
+  let demoModel: FakeModel | undefined;
+  let codexHome = opts.codexHome;
+  const runtimeEnv: Record<string, string> = {};
+  if (useDemo) {
+    demoModel = await startFakeModel({ label: 'the Codex Manager offline demo model' });
+    codexHome = path.join(dataDir, 'demo-codex-home');
+    writeCodexHome(codexHome, demoModel.baseUrl);
+    runtimeEnv.OPENAI_API_KEY = 'offline-demo-no-key';
+  }
+  const bridge = await Bridge.start({
+    dataDir,
+    ...(opts.codexPath ? { codexPath: opts.codexPath } : {}),
+    ...(codexHome ? { codexHome } : {}),
+    runtimeEnv,
+    sessionDefaults: { cwd: process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
+  });
+  const tokenFile = path.resolve(opts.tokenFile ?? path.join(dataDir, 'token'));
+  const http = new HttpServer(bridge.operations, {
+    host: opts.host,
+    port: opts.port,
+    token: loadOrCreateToken(tokenFile),
+    allowedHosts: opts.allowedHosts,
+    allowedOrigins: opts.allowedOrigins,
+  });
+  const { url } = await http.listen();
+  const unpublish = publishDiscovery({ url, tokenFile, pid: process.pid, version: BRIDGE_VERSION, started: new Date().toISOString(), dataDir, mode: 'serve' }, env);
+
+  const health = bridge.runtime.health();
+  opts.log(`codex-manager bridge ${BRIDGE_VERSION}`);
+  opts.log(`  listening   ${url}/api  (Authorization: Bearer <contents of ${tokenFile}>)`);
+  opts.log(`  runtime     ${health.userAgent ?? 'codex'} (${health.state}, pid ${health.pid ?? '-'})`);
+  opts.log(`  data dir    ${dataDir}`);
+  if (demoModel) {
+    opts.log(`  model       OFFLINE DEMO MODEL: scripted answers, not a real model (no OpenAI credentials found).`);
+    opts.log(`              Set OPENAI_API_KEY or log in with codex, or pass --no-demo, to use a real model.`);
+  }
+
+  let stopped = false;
+  return {
+    url, tokenFile, bridge, demo: Boolean(demoModel),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unpublish();
+      await http.close();
+      await bridge.stop();
+      await demoModel?.close();
+    },
+  };
+}
