@@ -2,6 +2,14 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { BridgeError } from '../../protocol/errors';
 import type { SessionSummarySchema } from '../../protocol/operations/sessions';
+import type { ReasoningEffort } from '../../protocol/generated/codex/ReasoningEffort';
+import type { JsonValue } from '../../protocol/generated/codex/serde_json/JsonValue';
+import type { AskForApproval } from '../../protocol/generated/codex/v2/AskForApproval';
+import type { SandboxPolicy } from '../../protocol/generated/codex/v2/SandboxPolicy';
+import type { ThreadResumeParams } from '../../protocol/generated/codex/v2/ThreadResumeParams';
+import type { ThreadStartParams } from '../../protocol/generated/codex/v2/ThreadStartParams';
+import type { TurnInterruptParams } from '../../protocol/generated/codex/v2/TurnInterruptParams';
+import type { TurnStartParams } from '../../protocol/generated/codex/v2/TurnStartParams';
 import type { RuntimeSupervisor } from '../appserver/supervisor';
 import type { SessionIndex, SessionMeta } from './session-index';
 import { transcriptFromTurns, type TranscriptEntry } from './transcript';
@@ -62,13 +70,15 @@ export class SessionService {
     const cwd = path.resolve(input.cwd ?? this.defaults.cwd);
     const approvalPolicy = input.approvalPolicy ?? this.defaults.approvalPolicy;
     const filesystemSandbox = input.filesystemSandbox ?? this.defaults.filesystemSandbox;
-    const params: Record<string, unknown> = {
+    const params: ThreadStartParams = {
       cwd,
       approvalPolicy: runtimeApprovalPolicy(approvalPolicy),
       sandbox: filesystemSandbox,
     };
     if (input.model) params.model = input.model;
-    if (input.dynamicTools?.length) params.dynamicTools = input.dynamicTools.map((tool) => ({ type: 'function', ...tool }));
+    if (input.dynamicTools?.length) {
+      params.dynamicTools = input.dynamicTools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema as JsonValue }));
+    }
     const { thread } = await this.runtime.request<{ thread: Thread }>('thread/start', params);
     this.loaded.set(thread.id, this.runtime.generation);
     const now = Date.now();
@@ -113,9 +123,9 @@ export class SessionService {
       throw new BridgeError('conflict', `session ${sessionId} already has a turn in progress (${active}); interrupt it or wait`, { details: { turnId: active } });
     }
     await this.ensureLoaded(meta);
-    const params: Record<string, unknown> = { threadId: sessionId, input: [{ type: 'text', text: input.text, text_elements: [] }] };
+    const params: TurnStartParams = { threadId: sessionId, input: [{ type: 'text', text: input.text, text_elements: [] }] };
     if (input.model) params.model = input.model;
-    if (input.effort) params.effort = input.effort;
+    if (input.effort) params.effort = input.effort as ReasoningEffort;
     if (input.approvalPolicy) params.approvalPolicy = runtimeApprovalPolicy(input.approvalPolicy);
     if (input.filesystemSandbox || input.networkAccess) {
       params.sandboxPolicy = sandboxPolicy(input.filesystemSandbox ?? meta.filesystemSandbox, input.networkAccess ?? meta.networkAccess);
@@ -134,7 +144,8 @@ export class SessionService {
     this.requireSession(sessionId);
     const target = turnId ?? this.tracker.activeTurn(sessionId);
     if (!target) throw new BridgeError('conflict', `session ${sessionId} has no active turn`, { details: { reason: 'no_active_turn' } });
-    await this.runtime.request('turn/interrupt', { threadId: sessionId, turnId: target });
+    const params: TurnInterruptParams = { threadId: sessionId, turnId: target };
+    await this.runtime.request('turn/interrupt', params);
     return { turnId: target };
   }
 
@@ -194,13 +205,14 @@ export class SessionService {
   }
 
   private async resume(meta: SessionMeta): Promise<void> {
-    await this.runtime.request('thread/resume', {
+    const params: ThreadResumeParams = {
       threadId: meta.sessionId,
       cwd: meta.cwd,
       approvalPolicy: runtimeApprovalPolicy(meta.approvalPolicy),
       sandbox: meta.filesystemSandbox,
       excludeTurns: true,
-    });
+    };
+    await this.runtime.request('thread/resume', params);
     this.loaded.set(meta.sessionId, this.runtime.generation);
   }
 
@@ -216,11 +228,11 @@ export class SessionService {
 }
 
 /** codex 0.169 has no `on-failure`; the closest it offers is asking on request. */
-function runtimeApprovalPolicy(policy: ApprovalPolicy): string {
+function runtimeApprovalPolicy(policy: ApprovalPolicy): AskForApproval {
   return policy === 'on-failure' ? 'on-request' : policy;
 }
 
-function sandboxPolicy(mode: Sandbox, network: Network): Record<string, unknown> {
+function sandboxPolicy(mode: Sandbox, network: Network): SandboxPolicy {
   const networkAccess = network === 'enabled';
   switch (mode) {
     case 'danger-full-access':
