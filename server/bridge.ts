@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { resolveCodexBinary } from './appserver/codex-binary';
 import { RuntimeSupervisor, type SupervisorOptions } from './appserver/supervisor';
+import { SessionsForProjects } from './domain/project-sessions';
+import { ProjectService } from './domain/projects';
 import { RuntimeRouter } from './domain/runtime-router';
 import { SessionIndex } from './domain/session-index';
 import { SessionService, type SessionDefaults } from './domain/session-service';
+import { SessionSettingsService } from './domain/session-settings';
+import { TranscriptLedger } from './domain/transcript-ledger';
 import { TurnTracker } from './domain/turn-tracker';
 import { createOperationTable, type CallContext, type OperationTable, type RawInput, type Reply } from './operations';
 import type { BridgeServices } from './operations/services';
@@ -30,6 +34,11 @@ export interface BridgeOptions {
   eventLog?: EventLogOptions;
   /** Check every reply against its declared schema (tests). */
   validateReplies?: boolean;
+  /**
+   * Locks the default-scope session controls and settings with this reason (a team's
+   * harness that manages them); null unlocks; undefined leaves the stored state as is.
+   */
+  lockDefaults?: string | null;
 }
 
 /**
@@ -78,15 +87,27 @@ export class Bridge {
       },
     );
     const index = await SessionIndex.open(store);
-    const sessions = new SessionService(runtime, index, tracker, {
+    const sessionDefaults: SessionDefaults = {
       cwd: process.cwd(),
       approvalPolicy: 'on-request',
       filesystemSandbox: 'workspace-write',
       networkAccess: 'restricted',
       ...opts.sessionDefaults,
+    };
+    const sessions = new SessionService(runtime, index, tracker, sessionDefaults);
+    sessions.publishTo(events);
+    const ledger = new TranscriptLedger(store, events);
+    const { approvalPolicy, networkAccess, filesystemSandbox } = sessionDefaults;
+    const sessionSettings = await SessionSettingsService.open({ store, sessions, index, runtime, ledger, baseline: { model: null, approvalPolicy, networkAccess, filesystemSandbox } });
+    if (opts.lockDefaults !== undefined) await sessionSettings.setDefaultsLock(opts.lockDefaults, { actor: 'bridge', source: 'configuration' });
+    // New sessions start from the default-scope controls clients may have set.
+    sessions.takeDefaultsFrom(() => sessionSettings.defaultControls());
+    events.subscribe((event) => {
+      if (event.type === 'session_deleted') void sessionSettings.forgetSession((event.payload as { sessionId: string }).sessionId);
     });
+    const projects = await ProjectService.open(store, new SessionsForProjects(index, sessions), events);
     const services: BridgeServices = {
-      runtime, sessions, pending, tracker, events, store,
+      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store,
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);

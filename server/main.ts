@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir, serve } from './serve';
+import { runEditorServer } from './transports/editor/editor-server';
+import { BRIDGE_VERSION } from './version';
+import { defaultDataDir, startBridgeStack, type RunningBridge } from './stack';
 
 const SERVE_HELP = `Usage: codex-manager serve [options]
 
@@ -17,12 +19,29 @@ Options (environment variable in brackets):
                                                                      [CODEX_MANAGER_TOKEN_FILE]
   --demo / --no-demo     force the scripted offline demo model on or off
                          (default: on only when no OpenAI credentials are found)
+  --lock-defaults <why>  lock the default session controls and settings (423 for writes)
+  --unlock-defaults      unlock them again (the lock is stored in the data dir)
   --allow-host <name>    also answer to this Host name (repeatable)
   --allow-origin <url>   also accept browser requests from this origin (repeatable)
   -h, --help             show this help
 `;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv.includes('--stdio')) {
+    runEditorServer((init) => startBridgeStack({
+      mode: 'editor',
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: init.dataDir ?? env.CODEX_MANAGER_DATA_DIR ?? defaultDataDir(env),
+      ...((init.codexPath ?? env.CODEX_BIN) ? { codexPath: init.codexPath ?? env.CODEX_BIN } : {}),
+      ...((init.codexHome ?? env.CODEX_HOME) ? { codexHome: init.codexHome ?? env.CODEX_HOME } : {}),
+      demo: init.demo ?? 'auto',
+      allowedHosts: [],
+      allowedOrigins: [],
+      ...(init.workspaceFolder ? { sessionCwd: init.workspaceFolder } : {}),
+    }, env));
+    return new Promise<number>(() => undefined); // the connection's exit handler ends the process
+  }
   const [command, ...rest] = argv;
   if (command !== 'serve') {
     process.stderr.write(`codex-manager bridge: unknown mode ${command ?? '(none)'}; use \`serve\`\n`);
@@ -36,6 +55,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' },
         'codex-path': { type: 'string' }, 'codex-home': { type: 'string' }, 'token-file': { type: 'string' },
         demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' },
+        'lock-defaults': { type: 'string' }, 'unlock-defaults': { type: 'boolean' },
         'allow-host': { type: 'string', multiple: true }, 'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,7 +77,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const codexPath = values['codex-path'] ?? env.CODEX_BIN;
   const codexHome = values['codex-home'] ?? env.CODEX_HOME;
   const tokenFile = values['token-file'] ?? env.CODEX_MANAGER_TOKEN_FILE;
-  const running = await serve({
+  const running = await startBridgeStack({
+    mode: 'serve',
     host: values.host ?? env.CODEX_MANAGER_HOST ?? '127.0.0.1',
     port,
     dataDir: values['data-dir'] ?? env.CODEX_MANAGER_DATA_DIR ?? defaultDataDir(env),
@@ -67,8 +88,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     demo: values.demo ? 'on' : values['no-demo'] ? 'off' : 'auto',
     allowedHosts: values['allow-host'] ?? [],
     allowedOrigins: values['allow-origin'] ?? [],
-    log: (line) => process.stdout.write(line + '\n'),
+    ...(values['lock-defaults'] !== undefined ? { lockDefaults: values['lock-defaults'] } : values['unlock-defaults'] ? { lockDefaults: null } : {}),
   }, env);
+  printBanner(running);
   await new Promise<void>((resolve) => {
     const shutdown = () => { process.stdout.write('stopping…\n'); resolve(); };
     process.once('SIGINT', shutdown);
@@ -76,6 +98,22 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   });
   await running.stop();
   return 0;
+}
+
+function printBanner(running: RunningBridge): void {
+  const health = running.bridge.runtime.health();
+  const lines = [
+    `codex-manager bridge ${BRIDGE_VERSION}`,
+    `  listening   ${running.url}/api  (Authorization: Bearer <contents of ${running.tokenFile}>)`,
+    `  stream      ${running.url.replace('http', 'ws')}/api/stream`,
+    `  runtime     ${health.userAgent ?? 'codex'} (${health.state}, pid ${health.pid ?? '-'})`,
+    `  data dir    ${running.dataDir}`,
+  ];
+  if (running.demo) {
+    lines.push('  model       OFFLINE DEMO MODEL: scripted answers, not a real model (no OpenAI credentials found).');
+    lines.push('              Set OPENAI_API_KEY or log in with codex, or pass --no-demo, to use a real model.');
+  }
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 if (require.main === module) {

@@ -1,23 +1,29 @@
-import * as pending from './pending';
-import * as sessions from './sessions';
-import * as system from './system';
+import { PENDING_OPERATIONS } from './pending';
+import { PROJECT_OPERATIONS } from './projects';
+import { QUEUE_OPERATIONS } from './queue';
+import { RUNTIME_PASSTHROUGH_OPERATIONS } from './runtime-passthrough';
+import { SESSION_LIFECYCLE_OPERATIONS } from './session-lifecycle';
+import { SESSION_SETTINGS_OPERATIONS } from './session-settings';
+import { SESSION_OPERATIONS } from './sessions';
+import { SYSTEM_OPERATIONS } from './system';
 
-/** Every declared operation, by operationId. Surfaces iterate this; nothing lists routes by hand. */
+/**
+ * Every declared operation, by operationId, gathered from one file per domain.
+ * Surfaces iterate this; nothing lists routes by hand.
+ */
 export const OPERATIONS = {
-  getHealth: system.getHealth,
-  restartRuntime: system.restartRuntime,
-  listSessions: sessions.listSessions,
-  createSession: sessions.createSession,
-  readSession: sessions.readSession,
-  sendSessionMessage: sessions.sendSessionMessage,
-  interruptSessionTurn: sessions.interruptSessionTurn,
-  listSessionApprovals: pending.listSessionApprovals,
-  decideApproval: pending.decideApproval,
-  listSessionToolInput: pending.listSessionToolInput,
-  decideToolInput: pending.decideToolInput,
-  listSessionToolCalls: pending.listSessionToolCalls,
-  respondToolCall: pending.respondToolCall,
+  ...SYSTEM_OPERATIONS,
+  ...RUNTIME_PASSTHROUGH_OPERATIONS,
+  ...PROJECT_OPERATIONS,
+  ...SESSION_OPERATIONS,
+  ...SESSION_LIFECYCLE_OPERATIONS,
+  ...SESSION_SETTINGS_OPERATIONS,
+  ...PENDING_OPERATIONS,
+  ...QUEUE_OPERATIONS,
 } as const;
 
 export type Operations = typeof OPERATIONS;
 export type OperationId = keyof Operations;
+
+/** The handlers a domain must provide: one per operation it declares. */
+export type DomainHandlerKeys<D> = keyof D & OperationId;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
 import { ErrorBodySchema, NotFoundSessionSchema, SessionIdParams } from '../schemas/common';
+import { sessionGoneResponse } from './sessions';
 
 const pendingCommon = {
   method: z.string().describe('The runtime request method'),
@@ -60,6 +61,7 @@ export const listSessionApprovals = defineOperation({
   responses: {
     200: { description: 'Pending approvals', schema: z.looseObject({ data: z.array(ApprovalSchema) }) },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    410: sessionGoneResponse,
   },
 });
 
@@ -97,6 +99,7 @@ export const listSessionToolInput = defineOperation({
   responses: {
     200: { description: 'Pending user-input requests', schema: z.looseObject({ data: z.array(ToolInputRequestSchema) }) },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    410: sessionGoneResponse,
   },
 });
 
@@ -136,6 +139,7 @@ export const listSessionToolCalls = defineOperation({
   responses: {
     200: { description: 'Pending tool calls', schema: z.looseObject({ data: z.array(ToolCallRequestSchema) }) },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    410: sessionGoneResponse,
   },
 });
 
@@ -165,3 +169,7 @@ export const respondToolCall = defineOperation({
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
   },
 });
+
+export const PENDING_OPERATIONS = {
+  listSessionApprovals, decideApproval, listSessionToolInput, decideToolInput, listSessionToolCalls, respondToolCall,
+} as const;

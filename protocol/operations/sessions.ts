@@ -26,7 +26,20 @@ export const SessionSummarySchema = z.looseObject({
   source: z.string(),
   projectId: z.string().nullable(),
   activeTurnId: z.string().nullable().optional().describe('The turn in progress, if any (bridge extension)'),
+  archived: z.boolean().optional().describe('Whether the session is archived (bridge extension)'),
+  forkedFromSessionId: z.string().optional().describe('The session this one was forked from (bridge extension)'),
 }).meta({ id: 'SessionSummary' });
+
+/** codex-manager's 410 body: a deleted session keeps answering with this, never 404. */
+export const DeletedSessionSchema = z.looseObject({
+  status: z.literal('deleted'),
+  sessionId: z.string(),
+  title: z.string().nullable().optional(),
+  message: z.string(),
+  deletedAt: z.string().describe('ISO 8601 date-time'),
+}).meta({ id: 'DeletedSessionPayload' });
+
+export const sessionGoneResponse = { description: 'Session deleted', schema: DeletedSessionSchema };
 
 export const TranscriptEntrySchema = z.looseObject({
   messageId: z.string(),
@@ -49,6 +62,9 @@ export const listSessions = defineOperation({
   method: 'GET',
   path: '/api/sessions',
   summary: 'List sessions, including ones the runtime has not persisted yet',
+  description: 'Sessions the bridge knows and threads only the runtime knows (started by another codex client; '
+    + '`source` is then the runtime\'s), newest first by creation time. The cursor names the last row of the previous page, '
+    + 'so sessions created while paging do not shift or repeat rows.',
   idempotent: true,
   query: z.strictObject({
     archived: queryBoolean.optional().describe('When true, list archived sessions.'),
@@ -56,7 +72,14 @@ export const listSessions = defineOperation({
     limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return.'),
   }),
   responses: {
-    200: { description: 'Session list', schema: z.looseObject({ data: z.array(SessionSummarySchema), nextCursor: z.string().nullable() }) },
+    200: {
+      description: 'Session list',
+      schema: z.looseObject({
+        data: z.array(SessionSummarySchema),
+        nextCursor: z.string().nullable(),
+        runtimeIncluded: z.boolean().optional().describe('False when the runtime was unavailable and only sessions the bridge knows are listed'),
+      }),
+    },
     400: { description: 'Invalid query', schema: ErrorBodySchema },
   },
 });
@@ -101,6 +124,7 @@ export const readSession = defineOperation({
       schema: z.looseObject({ session: SessionSummarySchema, thread: CodexThreadSchema, transcript: z.array(TranscriptEntrySchema) }),
     },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
+    410: sessionGoneResponse,
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
   },
 });
@@ -130,7 +154,8 @@ export const sendSessionMessage = defineOperation({
     202: { description: 'Turn accepted', schema: z.looseObject({ status: z.literal('accepted'), sessionId: z.string(), turnId: z.string() }) },
     400: { description: 'Invalid request', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
-    409: { description: 'A turn is already running in this session', schema: ErrorBodySchema },
+    409: { description: 'A turn is already running in this session, or it is archived', schema: ErrorBodySchema },
+    410: sessionGoneResponse,
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
   },
 });
@@ -150,6 +175,9 @@ export const interruptSessionTurn = defineOperation({
     400: { description: 'Invalid request', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     409: { description: 'No active turn', schema: ErrorBodySchema },
+    410: sessionGoneResponse,
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
   },
 });
+
+export const SESSION_OPERATIONS = { listSessions, createSession, readSession, sendSessionMessage, interruptSessionTurn } as const;

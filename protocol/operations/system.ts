@@ -54,3 +54,34 @@ export const restartRuntime = defineOperation({
     503: { description: 'The runtime did not come back', schema: ErrorBodySchema },
   },
 });
+
+
+
+export const getOpenApiDocument = defineOperation({
+  id: 'getOpenApiDocument',
+  domain: 'system',
+  name: 'openapi',
+  method: 'GET',
+  path: '/api/openapi.json',
+  summary: 'This API as an OpenAPI 3.1 document, generated from the operation table',
+  idempotent: true,
+  responses: {
+    200: { description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }) },
+  },
+});
+
+export const connectEventStream = defineOperation({
+  id: 'connectEventStream',
+  domain: 'stream',
+  name: 'connect',
+  method: 'GET',
+  path: '/api/stream',
+  summary: 'The event stream: upgrade to a WebSocket',
+  description: 'Frames: `ready`, `subscribe` (`threadId`/`threadIds`, `since`, `families`), `unsubscribe`, `ping`/`pong`, `error`, and events `{type, threadId, payload, seq, epoch}`. A plain GET without the upgrade is answered 400.',
+  query: z.strictObject({ threadId: z.string().min(1).max(200).optional().describe('Only events of this thread (and those sent to everyone)') }),
+  responses: {
+    101: { description: 'Switching protocols', schema: z.null() },
+    400: { description: 'Invalid websocket upgrade request', schema: ErrorBodySchema },
+  },
+});
+export const SYSTEM_OPERATIONS = { getHealth, restartRuntime, getOpenApiDocument, connectEventStream } as const;

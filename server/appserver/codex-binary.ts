@@ -14,9 +14,9 @@ import { createRequire } from 'node:module';
 export function resolveCodexBinary(explicitPath?: string, env: NodeJS.ProcessEnv = process.env, searchFrom = process.cwd()): string {
   if (explicitPath) return explicitPath;
   if (env.CODEX_BIN) return env.CODEX_BIN;
-  const found = findPinnedNativeBinary(searchFrom) ?? findPinnedNativeBinary(__dirname);
+  const found = findPinnedNativeBinary(searchFrom) ?? findPinnedNativeBinary(__dirname) ?? findOnPath(env);
   if (found) return found;
-  throw new Error('codex runtime not found: install the @openai/codex dev dependency (npm install), or pass --codex-path / set CODEX_BIN');
+  throw new Error('codex runtime not found: install codex (npm install -g @openai/codex), set codexManager.codexPath / --codex-path, or set CODEX_BIN');
 }
 
 const TRIPLES: Record<string, string> = {
@@ -41,4 +41,16 @@ function findPinnedNativeBinary(from: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A `codex` on PATH (what users of the extension usually have). */
+function findOnPath(env: NodeJS.ProcessEnv): string | undefined {
+  const names = process.platform === 'win32' ? ['codex.exe', 'codex.cmd'] : ['codex'];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      if (dir && fs.existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }

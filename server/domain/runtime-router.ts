@@ -43,7 +43,12 @@ export class RuntimeRouter {
 
   serverRequest(request: RuntimeServerRequest, generation: number): void {
     const entry = this.pending.add(request.method, request.params, { runtimeId: request.id, generation, respond: request.respond });
-    if (entry) return;
+    if (entry) {
+      // The raw request, for stream clients that follow `app_server.request.*` signals; the
+      // runtime's JSON-RPC id is replaced by the public one.
+      this.events.append('server_request', entry.threadId, { method: request.method, params: request.params, requestId: entry.id });
+      return;
+    }
     if (request.method === 'currentTime/read') {
       void request.respond({ currentTimeAt: Math.floor(Date.now() / 1000) }).catch(() => undefined);
       return;

@@ -3,21 +3,25 @@ import type { z } from 'zod';
 import { BridgeError } from '../../protocol/errors';
 import type { SessionSummarySchema } from '../../protocol/operations/sessions';
 import type { ReasoningEffort } from '../../protocol/generated/codex/ReasoningEffort';
-import type { JsonValue } from '../../protocol/generated/codex/serde_json/JsonValue';
-import type { AskForApproval } from '../../protocol/generated/codex/v2/AskForApproval';
-import type { SandboxPolicy } from '../../protocol/generated/codex/v2/SandboxPolicy';
-import type { ThreadResumeParams } from '../../protocol/generated/codex/v2/ThreadResumeParams';
-import type { ThreadStartParams } from '../../protocol/generated/codex/v2/ThreadStartParams';
+import type { Thread as RuntimeThread } from '../../protocol/generated/codex/v2/Thread';
+import type { ThreadDeleteParams } from '../../protocol/generated/codex/v2/ThreadDeleteParams';
+import type { ThreadReadParams } from '../../protocol/generated/codex/v2/ThreadReadParams';
 import type { TurnInterruptParams } from '../../protocol/generated/codex/v2/TurnInterruptParams';
 import type { TurnStartParams } from '../../protocol/generated/codex/v2/TurnStartParams';
 import type { RuntimeSupervisor } from '../appserver/supervisor';
-import type { SessionIndex, SessionMeta } from './session-index';
+import type { EventLog } from '../state/event-log';
+import { SessionLifecycle } from './session-lifecycle-service';
+import type { SessionIndex, SessionMeta, Tombstone } from './session-index';
+import { listSessions, type ListPage, type ListQuery } from './session-listing';
+import { couldBeThreadId, metaFromThread, runtimeApprovalPolicy, sandboxPolicy, threadIdOf, titleFrom, UNTITLED } from './thread-meta';
+import { ThreadLoader, type Thread } from './thread-loader';
 import { transcriptFromTurns, type TranscriptEntry } from './transcript';
 import type { TurnTracker } from './turn-tracker';
 
 type ApprovalPolicy = SessionMeta['approvalPolicy'];
 type Sandbox = SessionMeta['filesystemSandbox'];
 type Network = SessionMeta['networkAccess'];
+type DynamicTool = NonNullable<SessionMeta['dynamicTools']>[number];
 
 export interface CreateSessionInput {
   cwd?: string;
@@ -25,7 +29,7 @@ export interface CreateSessionInput {
   approvalPolicy?: ApprovalPolicy;
   networkAccess?: Network;
   filesystemSandbox?: Sandbox;
-  dynamicTools?: { name: string; description: string; inputSchema: Record<string, unknown> }[];
+  dynamicTools?: DynamicTool[];
 }
 
 export interface SendMessageInput {
@@ -45,135 +49,213 @@ export interface SessionDefaults {
   networkAccess: Network;
 }
 
-type Thread = Record<string, unknown> & { id: string; turns?: unknown[] };
 export type SessionSummary = z.input<typeof SessionSummarySchema>;
-
-const UNTITLED = 'New session';
 
 /**
  * Sessions are codex threads plus what the bridge remembers about them. This service
- * turns session operations into runtime calls, keeps track of which threads the current
- * runtime process has loaded, and resumes them after the runtime restarts.
+ * turns session operations into runtime calls; `threads` keeps the runtime's threads
+ * loaded (and resumes them after it restarts); `lifecycle` has fork, archive,
+ * rollback, review and the rest.
  */
 export class SessionService {
-  /** threadId → the runtime generation that has it loaded. */
-  private readonly loaded = new Map<string, number>();
+  private events: EventLog | undefined;
+  /** Which threads the runtime has loaded; how a session's thread gets loaded. */
+  readonly threads: ThreadLoader;
+  readonly lifecycle: SessionLifecycle;
 
   constructor(
     private readonly runtime: RuntimeSupervisor,
     private readonly index: SessionIndex,
     private readonly tracker: TurnTracker,
     private readonly defaults: SessionDefaults,
-  ) {}
+  ) {
+    this.threads = new ThreadLoader(runtime, index);
+    this.lifecycle = new SessionLifecycle(this, runtime, index, tracker);
+  }
+
+  /** Where session-level events (`session_deleted`) go. */
+  publishTo(events: EventLog): void {
+    this.events = events;
+  }
+
+  /** Where the controls of new sessions come from (the default-scope controls), when set. */
+  takeDefaultsFrom(source: () => { model: string | null; approvalPolicy: ApprovalPolicy; networkAccess: Network; filesystemSandbox: Sandbox }): void {
+    this.defaultControls = source;
+  }
+
+  private defaultControls: (() => { model: string | null; approvalPolicy: ApprovalPolicy; networkAccess: Network; filesystemSandbox: Sandbox }) | undefined;
 
   async create(input: CreateSessionInput): Promise<{ session: SessionSummary; thread: Thread }> {
-    const cwd = path.resolve(input.cwd ?? this.defaults.cwd);
-    const approvalPolicy = input.approvalPolicy ?? this.defaults.approvalPolicy;
-    const filesystemSandbox = input.filesystemSandbox ?? this.defaults.filesystemSandbox;
-    const params: ThreadStartParams = {
-      cwd,
-      approvalPolicy: runtimeApprovalPolicy(approvalPolicy),
-      sandbox: filesystemSandbox,
+    const defaults = { model: null, ...this.defaults, ...this.defaultControls?.() };
+    const settings = {
+      cwd: path.resolve(input.cwd ?? this.defaults.cwd),
+      model: input.model ?? defaults.model,
+      approvalPolicy: input.approvalPolicy ?? defaults.approvalPolicy,
+      filesystemSandbox: input.filesystemSandbox ?? defaults.filesystemSandbox,
+      networkAccess: input.networkAccess ?? defaults.networkAccess,
+      ...(input.dynamicTools?.length ? { dynamicTools: input.dynamicTools } : {}),
     };
-    if (input.model) params.model = input.model;
-    if (input.dynamicTools?.length) {
-      params.dynamicTools = input.dynamicTools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema as JsonValue }));
-    }
-    const { thread } = await this.runtime.request<{ thread: Thread }>('thread/start', params);
-    this.loaded.set(thread.id, this.runtime.generation);
+    const thread = await this.threads.start(settings, UNTITLED);
     const now = Date.now();
     const meta: SessionMeta = {
       sessionId: thread.id,
       title: UNTITLED,
-      cwd,
-      model: input.model ?? (typeof thread.model === 'string' ? thread.model : null),
+      ...settings,
+      model: settings.model ?? (typeof thread.model === 'string' ? thread.model : null),
       modelProvider: typeof thread.modelProvider === 'string' ? thread.modelProvider : 'unknown',
-      approvalPolicy,
-      networkAccess: input.networkAccess ?? this.defaults.networkAccess,
-      filesystemSandbox,
       projectId: null,
       materialized: false,
       createdAt: now,
       updatedAt: now,
       source: 'bridge',
-      ...(input.dynamicTools?.length ? { dynamicTools: input.dynamicTools } : {}),
     };
     await this.index.put(meta);
     return { session: this.summary(meta), thread };
   }
 
-  list(opts: { limit?: number; cursor?: string }): { data: SessionSummary[]; nextCursor: string | null } {
-    const all = this.index.all().sort((a, b) => b.updatedAt - a.updatedAt || a.sessionId.localeCompare(b.sessionId));
-    const start = opts.cursor ? Number.parseInt(opts.cursor, 10) || 0 : 0;
-    const limit = opts.limit ?? 50;
-    const page = all.slice(start, start + limit);
-    return { data: page.map((m) => this.summary(m)), nextCursor: start + limit < all.length ? String(start + limit) : null };
+  list(query: ListQuery): Promise<ListPage<SessionSummary>> {
+    return listSessions({ index: this.index, runtime: this.runtime, defaults: this.defaults, summary: (m) => this.summary(m) }, query);
   }
 
   async get(sessionId: string): Promise<{ session: SessionSummary; thread: Thread; transcript: TranscriptEntry[] }> {
-    const meta = this.requireSession(sessionId);
+    const meta = await this.resolve(sessionId);
     const thread = await this.readThread(meta);
     return { session: this.summary(meta), thread, transcript: transcriptFromTurns(thread.turns as never) };
   }
 
   async send(sessionId: string, input: SendMessageInput): Promise<{ turnId: string }> {
-    const meta = this.requireSession(sessionId);
-    const active = this.tracker.activeTurn(sessionId);
+    const meta = await this.resolve(sessionId);
+    const active = await this.activeTurn(meta);
     if (active) {
       throw new BridgeError('conflict', `session ${sessionId} already has a turn in progress (${active}); interrupt it or wait`, { details: { turnId: active } });
     }
-    await this.ensureLoaded(meta);
-    const params: TurnStartParams = { threadId: sessionId, input: [{ type: 'text', text: input.text, text_elements: [] }] };
-    if (input.model) params.model = input.model;
+    const threadId = await this.threads.load(meta);
+    // The session's controls go with every turn, so a runtime that restarted (and resumed
+    // the thread from disk) runs it exactly as the bridge says. codex keeps per-turn
+    // overrides for the turns after, so they become the session's controls too.
+    const controls = {
+      model: input.model ?? meta.model,
+      approvalPolicy: input.approvalPolicy ?? meta.approvalPolicy,
+      filesystemSandbox: input.filesystemSandbox ?? meta.filesystemSandbox,
+      networkAccess: input.networkAccess ?? meta.networkAccess,
+    };
+    const params: TurnStartParams = {
+      threadId,
+      input: [{ type: 'text', text: input.text, text_elements: [] }],
+      approvalPolicy: runtimeApprovalPolicy(controls.approvalPolicy),
+      sandboxPolicy: sandboxPolicy(controls.filesystemSandbox, controls.networkAccess),
+    };
+    if (controls.model) params.model = controls.model;
     if (input.effort) params.effort = input.effort as ReasoningEffort;
-    if (input.approvalPolicy) params.approvalPolicy = runtimeApprovalPolicy(input.approvalPolicy);
-    if (input.filesystemSandbox || input.networkAccess) {
-      params.sandboxPolicy = sandboxPolicy(input.filesystemSandbox ?? meta.filesystemSandbox, input.networkAccess ?? meta.networkAccess);
-    }
     if (input.collaborationMode) params.collaborationMode = { mode: input.collaborationMode, settings: { model: input.model ?? meta.model ?? 'default', reasoning_effort: null, developer_instructions: null } };
     const { turn } = await this.runtime.request<{ turn: { id: string } }>('turn/start', params);
-    this.tracker.turnStarted(sessionId, turn.id);
-    await this.index.patch(sessionId, {
-      materialized: true,
-      ...(meta.title === UNTITLED ? { title: titleFrom(input.text) } : {}),
-    });
+    this.tracker.turnStarted(threadId, turn.id);
+    const title = meta.title === UNTITLED ? titleFrom(input.text) : undefined;
+    await this.index.patch(sessionId, { materialized: true, ...controls, ...(title ? { title } : {}) });
+    if (title) await this.threads.name(threadId, title);
     return { turnId: turn.id };
   }
 
   async interrupt(sessionId: string, turnId?: string): Promise<{ turnId: string }> {
-    this.requireSession(sessionId);
-    const target = turnId ?? this.tracker.activeTurn(sessionId);
+    const meta = await this.resolve(sessionId);
+    const threadId = threadIdOf(meta);
+    const target = turnId ?? this.tracker.activeTurn(threadId);
     if (!target) throw new BridgeError('conflict', `session ${sessionId} has no active turn`, { details: { reason: 'no_active_turn' } });
-    const params: TurnInterruptParams = { threadId: sessionId, turnId: target };
+    const params: TurnInterruptParams = { threadId, turnId: target };
     await this.runtime.request('turn/interrupt', params);
     return { turnId: target };
   }
 
+  /**
+   * Deletes the session for good: the runtime thread and its history (`thread/delete`,
+   * which also stops a turn in progress), then the index entry, which becomes a
+   * tombstone so that the id answers 410 from then on, across restarts.
+   */
+  async delete(sessionId: string): Promise<Tombstone> {
+    const meta = await this.resolve(sessionId);
+    const threadId = threadIdOf(meta);
+    try {
+      const params: ThreadDeleteParams = { threadId };
+      await this.runtime.request('thread/delete', params);
+    } catch (error) {
+      // The runtime refuses (invalid request) a thread it has no rollout for: nothing of it
+      // to delete there. Anything else (runtime down) fails the delete, which can be retried.
+      if (!(error instanceof BridgeError) || error.code !== 'invalid_request') throw error;
+    }
+    const tombstone: Tombstone = {
+      sessionId, title: meta.title, deletedAt: new Date().toISOString(), ...(threadId !== sessionId ? { threadId } : {}),
+    };
+    await this.index.remove(tombstone);
+    this.threads.forget(threadId);
+    this.events?.append('session_deleted', null, { sessionId, title: tombstone.title, deletedAt: tombstone.deletedAt });
+    return tombstone;
+  }
+
+  /** A live session in the index (sessions only the runtime knows are not adopted here). */
   exists(sessionId: string): boolean {
     return this.index.get(sessionId) !== undefined;
   }
 
+  isDeleted(sessionId: string): Tombstone | undefined {
+    return this.index.tombstone(sessionId);
+  }
+
+  /** The runtime thread behind a session (the session id, unless its thread had to be started again). */
+  threadIdOf(sessionId: string): string {
+    const meta = this.index.get(sessionId);
+    return meta ? threadIdOf(meta) : sessionId;
+  }
+
+  /** The session's record, or `gone` (deleted) / `not_found`; synchronous, index only. */
+  require(sessionId: string): SessionMeta {
+    const meta = this.index.get(sessionId);
+    if (meta) return meta;
+    throw this.missing(sessionId);
+  }
+
   /**
-   * After a runtime restart: load again every thread the previous process had loaded,
-   * so turns can continue where they were. Threads never persisted (no turn yet) have
-   * nothing to resume; they are started lazily on their first message.
+   * Like `require`, but a thread only the runtime knows (another codex client started
+   * it; listings show it) is adopted into the index, so every session operation works
+   * on what `listSessions` returns.
    */
-  async resumeAfterRestart(): Promise<{ resumed: string[]; failed: { threadId: string; error: string }[] }> {
-    const generation = this.runtime.generation;
-    const resumed: string[] = [];
-    const failed: { threadId: string; error: string }[] = [];
-    for (const threadId of [...this.loaded.keys()]) {
-      const meta = this.index.get(threadId);
-      this.loaded.delete(threadId);
-      if (!meta?.materialized) continue;
-      try {
-        await this.resume(meta);
-        if (this.runtime.generation === generation) resumed.push(threadId);
-      } catch (error) {
-        failed.push({ threadId, error: error instanceof Error ? error.message : String(error) });
-      }
+  async resolve(sessionId: string): Promise<SessionMeta> {
+    const meta = this.index.get(sessionId);
+    if (meta) return meta;
+    if (this.index.tombstone(sessionId) || !couldBeThreadId(sessionId)) throw this.missing(sessionId);
+    let thread: RuntimeThread;
+    try {
+      const params: ThreadReadParams = { threadId: sessionId, includeTurns: false };
+      ({ thread } = await this.runtime.request<{ thread: RuntimeThread }>('thread/read', params));
+    } catch (error) {
+      if (error instanceof BridgeError && error.code === 'invalid_request') throw this.missing(sessionId);
+      throw error;
     }
-    return { resumed, failed };
+    const adopted = metaFromThread(thread, this.defaults);
+    await this.index.put(adopted);
+    return adopted;
+  }
+
+  /**
+   * The turn in progress: the tracker's answer, confirmed by the runtime when it names
+   * one, so that a turn whose end the tracker missed cannot block the session for good
+   * (codex 0.169 announces a review turn under another id than the one it completes).
+   */
+  async activeTurn(meta: SessionMeta): Promise<string | undefined> {
+    const threadId = threadIdOf(meta);
+    const tracked = this.tracker.activeTurn(threadId);
+    if (!tracked) return undefined;
+    try {
+      const params: ThreadReadParams = { threadId, includeTurns: false };
+      const { thread } = await this.runtime.request<{ thread: RuntimeThread }>('thread/read', params);
+      return thread.status.type === 'active' ? tracked : undefined;
+    } catch {
+      return tracked;
+    }
+  }
+
+  /** After a runtime restart: load again every thread the previous process had loaded. */
+  resumeAfterRestart(): ReturnType<ThreadLoader['resumeAfterRestart']> {
+    return this.threads.resumeAfterRestart();
   }
 
   summary(meta: SessionMeta): SessionSummary {
@@ -189,62 +271,36 @@ export class SessionService {
       cwd: meta.cwd,
       source: meta.source,
       projectId: meta.projectId,
-      activeTurnId: this.tracker.activeTurn(meta.sessionId) ?? null,
+      activeTurnId: this.tracker.activeTurn(threadIdOf(meta)) ?? null,
+      archived: meta.archived ?? false,
+      ...(meta.forkedFromSessionId ? { forkedFromSessionId: meta.forkedFromSessionId } : {}),
     };
-  }
-
-  private requireSession(sessionId: string): SessionMeta {
-    const meta = this.index.get(sessionId);
-    if (!meta) throw new BridgeError('not_found', `no session ${sessionId}`, { details: { sessionId } });
-    return meta;
-  }
-
-  private async ensureLoaded(meta: SessionMeta): Promise<void> {
-    if (this.loaded.get(meta.sessionId) === this.runtime.generation) return;
-    await this.resume(meta);
-  }
-
-  private async resume(meta: SessionMeta): Promise<void> {
-    const params: ThreadResumeParams = {
-      threadId: meta.sessionId,
-      cwd: meta.cwd,
-      approvalPolicy: runtimeApprovalPolicy(meta.approvalPolicy),
-      sandbox: meta.filesystemSandbox,
-      excludeTurns: true,
-    };
-    await this.runtime.request('thread/resume', params);
-    this.loaded.set(meta.sessionId, this.runtime.generation);
   }
 
   private async readThread(meta: SessionMeta): Promise<Thread> {
     if (!meta.materialized) {
       // Nothing on the runtime's disk yet: describe it from what we know.
-      return { id: meta.sessionId, preview: '', modelProvider: meta.modelProvider, createdAt: Math.floor(meta.createdAt / 1000), updatedAt: Math.floor(meta.updatedAt / 1000), cwd: meta.cwd, turns: [] };
+      return { id: threadIdOf(meta), preview: '', modelProvider: meta.modelProvider, createdAt: Math.floor(meta.createdAt / 1000), updatedAt: Math.floor(meta.updatedAt / 1000), cwd: meta.cwd, turns: [] };
     }
-    await this.ensureLoaded(meta);
-    const { thread } = await this.runtime.request<{ thread: Thread }>('thread/read', { threadId: meta.sessionId, includeTurns: true });
+    // An archived thread cannot be loaded, but codex still reads it from its archive.
+    const threadId = meta.archived ? threadIdOf(meta) : await this.threads.load(meta);
+    const params: ThreadReadParams = { threadId, includeTurns: true };
+    const { thread } = await this.runtime.request<{ thread: Thread }>('thread/read', params);
     return thread;
   }
-}
 
-/** codex 0.169 has no `on-failure`; the closest it offers is asking on request. */
-function runtimeApprovalPolicy(policy: ApprovalPolicy): AskForApproval {
-  return policy === 'on-failure' ? 'on-request' : policy;
-}
-
-function sandboxPolicy(mode: Sandbox, network: Network): SandboxPolicy {
-  const networkAccess = network === 'enabled';
-  switch (mode) {
-    case 'danger-full-access':
-      return { type: 'dangerFullAccess' };
-    case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: [], networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
-    default:
-      return { type: 'readOnly', networkAccess };
+  private missing(sessionId: string): BridgeError {
+    const tombstone = this.index.tombstone(sessionId);
+    if (tombstone) {
+      return new BridgeError('gone', `session ${sessionId} was deleted at ${tombstone.deletedAt}`, { details: { ...tombstone } });
+    }
+    return new BridgeError('not_found', `no session ${sessionId}`, { details: { sessionId } });
   }
-}
 
-function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > 80 ? `${line.slice(0, 77)}…` : line || UNTITLED;
+  /** Assigns the session to a project (null: none); durable once resolved. Returns where it was. */
+  async setProject(sessionId: string, projectId: string | null): Promise<{ previousProjectId: string | null }> {
+    const meta = await this.resolve(sessionId);
+    if (meta.projectId !== projectId) await this.index.patch(sessionId, { projectId });
+    return { previousProjectId: meta.projectId };
+  }
 }

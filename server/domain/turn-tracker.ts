@@ -43,7 +43,9 @@ export class TurnTracker {
         const turn = params.turn as { id?: string; status?: string } | undefined;
         const threadId = params.threadId;
         if (typeof threadId === 'string' && turn?.id) {
-          if (this.activeTurns.get(threadId) === turn.id) this.activeTurns.delete(threadId);
+          // Any completion ends the thread's active turn: codex 0.169 announces a review
+          // turn under one id and completes it under another.
+          this.activeTurns.delete(threadId);
           this.onTurnEnded({ threadId, turnId: turn.id, status: turn.status ?? 'completed' });
         }
         break;

@@ -1,5 +1,10 @@
 import { pendingHandlers } from './pending';
+import { projectHandlers } from './projects';
+import { queueHandlers } from './queue';
+import { runtimePassthroughHandlers } from './runtime-passthrough';
 import type { BridgeServices } from './services';
+import { sessionLifecycleHandlers } from './session-lifecycle';
+import { sessionSettingsHandlers } from './session-settings';
 import { sessionHandlers } from './sessions';
 import { systemHandlers } from './system';
 import { OperationTable, type HandlerMap, type OperationTableOptions } from './table';
@@ -8,8 +13,13 @@ import { OperationTable, type HandlerMap, type OperationTableOptions } from './t
 export function createOperationTable(services: BridgeServices, opts: OperationTableOptions = {}): OperationTable {
   const handlers: HandlerMap = {
     ...systemHandlers(services),
+    ...runtimePassthroughHandlers(services),
+    ...projectHandlers(services),
     ...sessionHandlers(services),
+    ...sessionLifecycleHandlers(services),
+    ...sessionSettingsHandlers(services),
     ...pendingHandlers(services),
+    ...queueHandlers(services),
   };
   return new OperationTable(handlers, opts);
 }

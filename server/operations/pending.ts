@@ -3,7 +3,7 @@ import type { Operations } from '../../protocol/operations';
 import { approvalResponse, approvalView, toolCallResponse, toolCallView, toolInputResponse, toolInputView } from '../domain/pending-views';
 import type { PendingEntry, PendingKind } from '../state/pending-registry';
 import type { BridgeServices } from './services';
-import { sessionNotFound } from './sessions';
+import { sessionGone, sessionNotFound } from './sessions';
 import type { CallContext, Handler } from './table';
 
 type PendingHandlers = {
@@ -59,8 +59,11 @@ export function pendingHandlers(s: BridgeServices): PendingHandlers {
   }
 
   function listFor<T>(sessionId: string, kinds: PendingKind[], view: (e: PendingEntry) => T) {
-    if (!s.sessions.exists(sessionId)) return sessionNotFound(sessionId);
-    const data = s.pending.list({ threadId: sessionId }).filter((e) => kinds.includes(e.kind)).map(view);
+    if (!s.sessions.exists(sessionId)) {
+      const tombstone = s.sessions.isDeleted(sessionId);
+      return tombstone ? sessionGone(sessionId, tombstone) : sessionNotFound(sessionId);
+    }
+    const data = s.pending.list({ threadId: s.sessions.threadIdOf(sessionId) }).filter((e) => kinds.includes(e.kind)).map(view);
     return { status: 200 as const, body: { data } };
   }
 

@@ -1,5 +1,9 @@
 import type { RuntimeSupervisor } from '../appserver/supervisor';
+import type { ProjectService } from '../domain/projects';
+import type { SessionIndex } from '../domain/session-index';
 import type { SessionService } from '../domain/session-service';
+import type { SessionSettingsService } from '../domain/session-settings';
+import type { TranscriptLedger } from '../domain/transcript-ledger';
 import type { TurnTracker } from '../domain/turn-tracker';
 import type { EventLog } from '../state/event-log';
 import type { PendingRegistry } from '../state/pending-registry';
@@ -9,6 +13,14 @@ import type { Store } from '../state/store';
 export interface BridgeServices {
   runtime: RuntimeSupervisor;
   sessions: SessionService;
+  /** What the bridge remembers per session (titles, controls, projects); read-only for most handlers. */
+  sessionIndex: SessionIndex;
+  /** Projects and which sessions belong to them. */
+  projects: ProjectService;
+  /** Session controls and settings (session and default scope), the defaults lock, their audit log. */
+  sessionSettings: SessionSettingsService;
+  /** Supplemental transcript entries per session, merged into readSession's transcript with mergeTranscript(). */
+  ledger: TranscriptLedger;
   pending: PendingRegistry;
   tracker: TurnTracker;
   events: EventLog;

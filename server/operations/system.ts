@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Handler } from './table';
+import { BridgeError } from '../../protocol/errors';
+import { buildOpenApiDocument } from '../../protocol/openapi';
+import { OPERATIONS } from '../../protocol/operations';
+import type { SYSTEM_OPERATIONS } from '../../protocol/operations/system';
 import type { BridgeServices } from './services';
-import type { Operations } from '../../protocol/operations';
+import { errorReply, type HandlersFor } from './table';
 
-export function systemHandlers(s: BridgeServices): { getHealth: Handler<Operations['getHealth']>; restartRuntime: Handler<Operations['restartRuntime']> } {
+export function systemHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM_OPERATIONS> {
+  let openApi: Record<string, unknown> | undefined;
   return {
     async getHealth() {
       const runtime = s.runtime.health();
@@ -33,6 +37,15 @@ export function systemHandlers(s: BridgeServices): { getHealth: Handler<Operatio
     async restartRuntime() {
       await s.runtime.restart();
       return { status: 200, body: { status: 'ok', runtime: s.runtime.health() } };
+    },
+    async getOpenApiDocument() {
+      // Built on first request, not at start-up: most bridges never serve it.
+      openApi ??= buildOpenApiDocument(Object.values(OPERATIONS), { version: s.info.version });
+      return { status: 200, body: openApi as { openapi: string; info: Record<string, unknown>; paths: Record<string, unknown> } };
+    },
+    async connectEventStream() {
+      // The HTTP server hands real upgrades to the stream before routing; this is a plain GET.
+      return errorReply(new BridgeError('invalid_request', 'GET /api/stream must be a WebSocket upgrade request')) as { status: 400; body: never };
     },
   };
 }

@@ -10,6 +10,8 @@ export interface CallContext {
 
 export type Handler<O extends OperationSpec> = (input: InputOf<O>, ctx: CallContext) => Promise<ReplyOf<O>>;
 export type HandlerMap = { [K in OperationId]: Handler<Operations[K]> };
+/** The handlers of one domain: exactly the operations its declaration object lists. */
+export type HandlersFor<D> = { [K in keyof D & OperationId]: Handler<Operations[K]> };
 
 export interface RawInput {
   params?: unknown;

@@ -41,7 +41,6 @@ export class EventLog {
   private bytes = 0;
   private nextSeq = 1;
   private readonly listeners = new Set<EventListener>();
-  private readonly frameCache = new WeakMap<LoggedEvent, string>();
 
   constructor(opts: EventLogOptions = {}) {
     this.epoch = opts.epoch ?? randomUUID();
@@ -103,16 +102,11 @@ export class EventLog {
   }
 
   /**
-   * The event's wire frame, built once and shared by every subscriber: the payload text
-   * is spliced in, never re-serialized.
+   * The event's wire frame: the payload text is spliced in, never re-serialized. Callers
+   * that fan out build it once per event and share it (the ring does not keep frames).
    */
   frame(event: LoggedEvent): string {
-    let frame = this.frameCache.get(event);
-    if (frame === undefined) {
-      frame = `{"type":${JSON.stringify(event.type)},"threadId":${event.threadId === null ? 'null' : JSON.stringify(event.threadId)},"seq":${event.seq},"epoch":"${this.epoch}","payload":${event.payloadJson}}`;
-      this.frameCache.set(event, frame);
-    }
-    return frame;
+    return `{"type":${JSON.stringify(event.type)},"threadId":${event.threadId === null ? 'null' : JSON.stringify(event.threadId)},"seq":${event.seq},"epoch":"${this.epoch}","payload":${event.payloadJson}}`;
   }
 
   private push(event: LoggedEvent): void {

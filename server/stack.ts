@@ -4,11 +4,13 @@ import path from 'node:path';
 import { startFakeModel, writeCodexHome, type FakeModel } from '../test/fake-model';
 import { Bridge } from './bridge';
 import { publishDiscovery } from './discovery';
-import { HttpServer } from './transports/http/http-server';
+import { startApiServer } from './transports/api-server';
 import { loadOrCreateToken } from './transports/http/security';
 import { BRIDGE_VERSION } from './version';
 
-export interface ServeOptions {
+export interface StackOptions {
+  /** How the bridge was started, recorded in the discovery file. */
+  mode: 'serve' | 'editor';
   host: string;
   port: number;
   dataDir: string;
@@ -19,12 +21,16 @@ export interface ServeOptions {
   demo: 'auto' | 'on' | 'off';
   allowedHosts: string[];
   allowedOrigins: string[];
-  log(line: string): void;
+  /** Defaults for new sessions (the editor passes its workspace folder as cwd). */
+  sessionCwd?: string;
+  /** See BridgeOptions.lockDefaults. */
+  lockDefaults?: string | null;
 }
 
 export interface RunningBridge {
   url: string;
   tokenFile: string;
+  dataDir: string;
   bridge: Bridge;
   demo: boolean;
   stop(): Promise<void>;
@@ -43,11 +49,12 @@ function hasOpenAiCredentials(codexHome: string | undefined, env: NodeJS.Process
 }
 
 /**
- * `codex-manager serve`: the bridge with its HTTP API, headless. With no OpenAI
- * credentials (or `--demo`) the runtime talks to a scripted offline demo model, so a
- * newcomer can try everything without an account; it says so loudly.
+ * The bridge with its HTTP API and WebSocket stream, registered for discovery: what
+ * `codex-manager serve` runs headless and what the editor starts over stdio. With no
+ * OpenAI credentials (or `--demo`) the runtime talks to a scripted offline demo model,
+ * so a newcomer can try everything without an account; `demo` says so.
  */
-export async function serve(opts: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunningBridge> {
+export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunningBridge> {
   const dataDir = path.resolve(opts.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const useDemo = opts.demo === 'on' || (opts.demo === 'auto' && !opts.codexHome && !hasOpenAiCredentials(undefined, env));
@@ -65,37 +72,28 @@ export async function serve(opts: ServeOptions, env: NodeJS.ProcessEnv = process
     ...(opts.codexPath ? { codexPath: opts.codexPath } : {}),
     ...(codexHome ? { codexHome } : {}),
     runtimeEnv,
-    sessionDefaults: { cwd: process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
+    ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+    sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
   });
   const tokenFile = path.resolve(opts.tokenFile ?? path.join(dataDir, 'token'));
-  const http = new HttpServer(bridge.operations, {
+  const api = await startApiServer(bridge, {
     host: opts.host,
     port: opts.port,
     token: loadOrCreateToken(tokenFile),
     allowedHosts: opts.allowedHosts,
     allowedOrigins: opts.allowedOrigins,
   });
-  const { url } = await http.listen();
-  const unpublish = publishDiscovery({ url, tokenFile, pid: process.pid, version: BRIDGE_VERSION, started: new Date().toISOString(), dataDir, mode: 'serve' }, env);
-
-  const health = bridge.runtime.health();
-  opts.log(`codex-manager bridge ${BRIDGE_VERSION}`);
-  opts.log(`  listening   ${url}/api  (Authorization: Bearer <contents of ${tokenFile}>)`);
-  opts.log(`  runtime     ${health.userAgent ?? 'codex'} (${health.state}, pid ${health.pid ?? '-'})`);
-  opts.log(`  data dir    ${dataDir}`);
-  if (demoModel) {
-    opts.log(`  model       OFFLINE DEMO MODEL: scripted answers, not a real model (no OpenAI credentials found).`);
-    opts.log(`              Set OPENAI_API_KEY or log in with codex, or pass --no-demo, to use a real model.`);
-  }
+  const { url } = api;
+  const unpublish = publishDiscovery({ url, tokenFile, pid: process.pid, version: BRIDGE_VERSION, started: new Date().toISOString(), dataDir, mode: opts.mode }, env);
 
   let stopped = false;
   return {
-    url, tokenFile, bridge, demo: Boolean(demoModel),
+    url, tokenFile, dataDir, bridge, demo: Boolean(demoModel),
     async stop() {
       if (stopped) return;
       stopped = true;
       unpublish();
-      await http.close();
+      await api.close();
       await bridge.stop();
       await demoModel?.close();
     },

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { defineOperation } from '../../operation';
+import { absolutePath, RUNTIME_FAILURES, writeAck } from './shared';
+
+export const writeSkillConfig = defineOperation({
+  id: 'writeSkillConfig',
+  domain: 'skills',
+  name: 'set_config',
+  method: 'POST',
+  path: '/api/skills/config',
+  summary: 'Enable or disable a local skill, chosen by its SKILL.md path (or by name)',
+  body: z.strictObject({
+    path: absolutePath.optional().describe('Absolute path of the SKILL.md, as listed by listSkills'),
+    name: z.string().min(1).max(200).optional().describe('The skill name instead of its path (bridge extension)'),
+    enabled: z.boolean(),
+  }).superRefine((body, ctx) => {
+    if ((body.path === undefined) === (body.name === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: 'give exactly one of path or name' });
+    }
+  }),
+  bodyRequired: true,
+  responses: { 200: { description: 'Skill config written', schema: writeAck(z.looseObject({ effectiveEnabled: z.boolean() })) }, ...RUNTIME_FAILURES },
+});
+
+export const readRemoteSkills = defineOperation({
+  id: 'readRemoteSkills',
+  domain: 'skills',
+  name: 'remote_get',
+  method: 'GET',
+  path: '/api/skills/remote',
+  summary: 'Read remote skill settings (runtime `skills/remote/read`)',
+  idempotent: true,
+  responses: { 200: { description: 'Remote skill settings', schema: writeAck(z.unknown()) }, ...RUNTIME_FAILURES },
+});
+
+export const writeRemoteSkills = defineOperation({
+  id: 'writeRemoteSkills',
+  domain: 'skills',
+  name: 'remote_set',
+  method: 'POST',
+  path: '/api/skills/remote',
+  summary: 'Write remote skill settings (runtime `skills/remote/write`)',
+  body: z.strictObject({ hazelnutId: z.string().min(1).max(200), isPreload: z.boolean() }),
+  bodyRequired: true,
+  responses: { 200: { description: 'Remote settings written', schema: writeAck(z.unknown()) }, ...RUNTIME_FAILURES },
+});
+
+export const reloadMcpConfig = defineOperation({
+  id: 'reloadMcpConfig',
+  domain: 'mcp',
+  name: 'reload',
+  method: 'POST',
+  path: '/api/mcp/reload',
+  summary: 'Reload the MCP server configuration from config.toml',
+  body: z.looseObject({}).describe('Ignored; any object is accepted'),
+  bodyRequired: false,
+  responses: { 200: { description: 'Reload triggered', schema: writeAck(z.looseObject({})) }, ...RUNTIME_FAILURES },
+});
+
+export const startMcpOauthLogin = defineOperation({
+  id: 'startMcpOauthLogin',
+  domain: 'mcp',
+  name: 'oauth_login',
+  method: 'POST',
+  path: '/api/mcp/servers/{serverName}/oauth/login',
+  summary: 'Start OAuth login for a streamable-HTTP MCP server',
+  description: 'Answers the `authorizationUrl` to open; `mcp_oauth_completed` follows on the stream. Unknown servers and stdio servers are a 400 from the runtime.',
+  params: z.strictObject({ serverName: z.string().min(1).max(200).describe('MCP server name') }),
+  body: z.strictObject({
+    scopes: z.array(z.string().min(1).max(200)).max(64).optional(),
+    timeoutSecs: z.number().int().min(1).optional(),
+  }),
+  bodyRequired: false,
+  responses: {
+    200: { description: 'OAuth login started', schema: writeAck(z.looseObject({ authorizationUrl: z.string(), loginId: z.string().optional() })) },
+    ...RUNTIME_FAILURES,
+  },
+});
+
+export const executeCommand = defineOperation({
+  id: 'executeCommand',
+  domain: 'runtime',
+  name: 'exec',
+  method: 'POST',
+  path: '/api/commands/exec',
+  summary: "Run one command (argv) in the runtime's sandbox, outside any thread",
+  description: "The sandbox is the user's configured one (e.g. read-only); the answer carries the exit code and the captured output. A timeout ends the command with exit code 124.",
+  body: z.strictObject({
+    command: z.array(z.string().min(1).max(100_000)).min(1).max(1000),
+    cwd: z.string().min(1).max(4096).optional().describe("Working directory; a relative one is resolved against the runtime's"),
+    timeoutMs: z.number().int().min(1).optional(),
+  }),
+  bodyRequired: true,
+  responses: {
+    200: { description: 'Command result', schema: writeAck(z.looseObject({ exitCode: z.number().int(), stdout: z.string(), stderr: z.string() })) },
+    ...RUNTIME_FAILURES,
+  },
+});
+
+export const uploadFeedback = defineOperation({
+  id: 'uploadFeedback',
+  domain: 'feedback',
+  name: 'submit',
+  method: 'POST',
+  path: '/api/feedback',
+  summary: 'Upload feedback to Codex (needs network access; offline it is a 500 naming the cause)',
+  body: z.strictObject({
+    classification: z.string().min(1).max(200),
+    includeLogs: z.boolean(),
+    reason: z.string().min(1).max(20_000).optional(),
+    threadId: z.string().min(1).max(200).optional(),
+  }),
+  bodyRequired: true,
+  responses: { 200: { description: 'Feedback accepted', schema: writeAck(z.looseObject({ threadId: z.string() })) }, ...RUNTIME_FAILURES },
+});
+
+export const TOOLING_OPERATIONS = {
+  writeSkillConfig, readRemoteSkills, writeRemoteSkills, reloadMcpConfig, startMcpOauthLogin, executeCommand, uploadFeedback,
+} as const;

