@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventLog, LoggedEvent } from '../../state/event-log';
 import { ALL_FAMILIES, FrameBuilder, type Family, type SessionInfo } from './families';
 import { parseClientCommand } from './commands';
+import { encodeTextFrame } from './text-frame';
 
 export interface StreamServerOptions {
   /** Server heartbeat: a ping every interval; no pong within two intervals closes the socket. */
@@ -19,8 +20,8 @@ interface Client {
   families: Set<Family>;
   /** Frames without what the client already knows (see FrameBuilder.frame). */
   compact: boolean;
-  /** Frames waiting for this tick's flush. */
-  queue: string[];
+  /** Encoded frames waiting for this tick's flush. */
+  queue: Buffer[];
   queuedBytes: number;
   alive: boolean;
   lastSeq: number;
@@ -119,17 +120,17 @@ export class StreamServer {
   private publish(event: LoggedEvent): void {
     if (this.clients.size === 0) return;
     // Each family's frame is serialized at most once per event, shared by every socket.
-    const built: Partial<Record<string, string>> = {};
+    const built: Partial<Record<string, Buffer>> = {};
     for (const client of this.clients) this.enqueue(client, event, built);
   }
 
-  private enqueue(client: Client, event: LoggedEvent, built: Partial<Record<string, string>> = {}): void {
+  private enqueue(client: Client, event: LoggedEvent, built: Partial<Record<string, Buffer>> = {}): void {
     if (event.threadId !== null && client.threads !== null && !client.threads.has(event.threadId)) return;
     for (const target of this.frames.targets(event)) {
       if (!client.families.has(target.family)) continue;
       if (target.threadId !== null && client.threads !== null && !client.threads.has(target.threadId)) continue;
       const key = client.compact ? `${target.family}:c` : target.family;
-      const frame = (built[key] ??= this.frames.frame(event, target.family, client.compact));
+      const frame = (built[key] ??= encodeTextFrame(this.frames.frame(event, target.family, client.compact)));
       client.queue.push(frame);
       client.queuedBytes += frame.length;
     }
@@ -146,15 +147,19 @@ export class StreamServer {
     }
   }
 
-  /** One batch per socket per tick: corked, so many frames become few syscalls. */
+  /**
+   * One write per socket per tick: the tick's frames, already encoded, in one buffer,
+   * straight to the socket. Safe beside ws's own sends (ready, pong, close) because
+   * without compression ws writes synchronously, so nothing of its is queued behind us.
+   */
   private flush(): void {
     this.flushScheduled = false;
     for (const client of this.clients) {
       if (client.queue.length === 0) continue;
-      const raw = (client.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-      raw?.cork();
-      for (const frame of client.queue) client.ws.send(frame);
-      raw?.uncork();
+      const socket = (client.ws as unknown as { _socket?: { write(data: Buffer): boolean } })._socket;
+      if (socket && client.ws.readyState === client.ws.OPEN) {
+        socket.write(client.queue.length === 1 ? client.queue[0]! : Buffer.concat(client.queue, client.queuedBytes));
+      }
       client.queue = [];
       client.queuedBytes = 0;
       if (client.ws.bufferedAmount > this.maxBuffered) this.cutOff(client);

@@ -1,0 +1,119 @@
+// Benchmark: one turn streaming N deltas through the bridge (codex-manager serve + a
+// WebSocket client that asks for one event family, compact frames) against the bare
+// runtime (a minimal JSONL client on codex app-server's stdio), same machine, same run,
+// same scripted model. Reports turn time ratio, bridge CPU per delta, bytes per delta.
+// Not a test. Run: npm run bench:turn [-- deltas=20000 runs=3]
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { startFakeModel, writeCodexHome } from '../test/fake-model/index.ts';
+import { resolveCodexBinary } from '../server/appserver/codex-binary.ts';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
+const DELTAS = Number(args.deltas ?? 20_000);
+const RUNS = Number(args.runs ?? 3);
+const PROMPT = `stream ${DELTAS} words`;
+const clockTicks = 100; // USER_HZ on Linux
+
+function cpuMsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks; // utime + stime
+}
+
+async function bare(codexHome: string, cwd: string): Promise<{ ms: number; bytesPerDelta: number; deltas: number }> {
+  const child = spawn(resolveCodexBinary(), ['app-server'], { env: { ...process.env, CODEX_HOME: codexHome, OPENAI_API_KEY: 'bench' }, cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+  let buffered = '';
+  const waiters: { pred: (line: string) => boolean; resolve: (line: string) => void }[] = [];
+  let deltaBytes = 0;
+  let deltas = 0;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    const lines = (buffered + chunk).split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      if (line.includes('"item/agentMessage/delta"')) { deltas++; deltaBytes += Buffer.byteLength(line) + 1; }
+      for (const w of waiters.splice(0)) {
+        if (w.pred(line)) w.resolve(line);
+        else waiters.push(w);
+      }
+    }
+  });
+  const send = (msg: object) => child.stdin.write(JSON.stringify(msg) + '\n');
+  const next = (pred: (line: string) => boolean) => new Promise<string>((resolve) => waiters.push({ pred, resolve }));
+  send({ id: 1, method: 'initialize', params: { clientInfo: { name: 'bench', title: null, version: '0' }, capabilities: { experimentalApi: true } } });
+  await next((l) => l.startsWith('{"id":1'));
+  send({ method: 'initialized' });
+  send({ id: 2, method: 'thread/start', params: { cwd } });
+  const threadId = JSON.parse(await next((l) => l.startsWith('{"id":2'))).result.thread.id as string;
+  const t0 = performance.now();
+  send({ id: 3, method: 'turn/start', params: { threadId, input: [{ type: 'text', text: PROMPT, text_elements: [] }] } });
+  await next((l) => l.includes('"turn/completed"'));
+  const ms = performance.now() - t0;
+  child.kill();
+  return { ms, bytesPerDelta: deltaBytes / deltas, deltas };
+}
+
+async function startServe(codexHome: string, root: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--codex-home', codexHome, '--data-dir', path.join(root, 'data'), '--port', '0'], {
+    env: { ...process.env, OPENAI_API_KEY: 'bench', XDG_RUNTIME_DIR: path.join(root, 'run') }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+  while (!/listening\s+(\S+)\/api/.test(out)) await new Promise((r) => setTimeout(r, 20));
+  return { child, url: out.match(/listening\s+(\S+)\/api/)![1]!, token: fs.readFileSync(path.join(root, 'data', 'token'), 'utf8').trim() };
+}
+
+async function viaBridge(serveInfo: { child: ChildProcess; url: string; token: string }, cwd: string): Promise<{ ms: number; bytesPerDelta: number; deltas: number; cpuUsPerDelta: number }> {
+  const headers = { authorization: `Bearer ${serveInfo.token}`, 'content-type': 'application/json' };
+  const created = await (await fetch(`${serveInfo.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ cwd }) })).json() as { session: { sessionId: string } };
+  const sessionId = created.session.sessionId;
+  const ws = new WebSocket(`${serveInfo.url.replace('http', 'ws')}/api/stream?threadId=${sessionId}&families=notification&compact=1`, { headers, perMessageDeflate: false });
+  await new Promise((r) => ws.once('open', r));
+  let deltaBytes = 0;
+  let deltas = 0;
+  const done = new Promise<void>((resolve) => ws.on('message', (data: Buffer) => {
+    const text = data.toString();
+    if (text.includes('"item/agentMessage/delta"')) { deltas++; deltaBytes += data.length; }
+    else if (text.includes('"turn/completed"')) resolve();
+  }));
+  const cpu0 = cpuMsOf(serveInfo.child.pid!);
+  const t0 = performance.now();
+  await fetch(`${serveInfo.url}/api/sessions/${sessionId}/messages`, { method: 'POST', headers, body: JSON.stringify({ text: PROMPT }) });
+  await done;
+  const ms = performance.now() - t0;
+  const cpuMs = cpuMsOf(serveInfo.child.pid!) - cpu0;
+  ws.close();
+  return { ms, bytesPerDelta: deltaBytes / deltas, deltas, cpuUsPerDelta: (cpuMs * 1000) / deltas };
+}
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-turn-bench-'));
+const cwd = path.join(root, 'ws');
+fs.mkdirSync(cwd);
+const fake = await startFakeModel({ label: 'bench' });
+const codexHome = path.join(root, 'codex-home');
+writeCodexHome(codexHome, fake.baseUrl);
+const serveInfo = await startServe(codexHome, root);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const bareRuns: Awaited<ReturnType<typeof bare>>[] = [];
+const bridgeRuns: Awaited<ReturnType<typeof viaBridge>>[] = [];
+try {
+  await bare(codexHome, cwd); // warm-up: first codex start pays disk caches
+  for (let i = 0; i < RUNS; i++) {
+    bareRuns.push(await bare(codexHome, cwd));
+    bridgeRuns.push(await viaBridge(serveInfo, cwd));
+  }
+} finally {
+  serveInfo.child.kill('SIGTERM');
+  await fake.close();
+}
+const b = { ms: median(bareRuns.map((r) => r.ms)), bytes: median(bareRuns.map((r) => r.bytesPerDelta)) };
+const g = { ms: median(bridgeRuns.map((r) => r.ms)), bytes: median(bridgeRuns.map((r) => r.bytesPerDelta)), cpu: median(bridgeRuns.map((r) => r.cpuUsPerDelta)) };
+console.log(`deltas per turn: ${DELTAS} (bare saw ${bareRuns[0]!.deltas}, bridge client saw ${bridgeRuns[0]!.deltas}); runs: ${RUNS}, medians`);
+console.log('| path | turn time ms | bytes/delta on the wire | bridge CPU µs/delta |');
+console.log('|---|---|---|---|');
+console.log(`| bare runtime (stdio JSONL) | ${b.ms.toFixed(0)} | ${b.bytes.toFixed(0)} | - |`);
+console.log(`| through the bridge (WS, one family, compact) | ${g.ms.toFixed(0)} | ${g.bytes.toFixed(0)} | ${g.cpu.toFixed(1)} |`);
+console.log(`ratios: turn time ×${(g.ms / b.ms).toFixed(3)}, bytes ×${(g.bytes / b.bytes).toFixed(2)}`);
+fs.rmSync(root, { recursive: true, force: true });
