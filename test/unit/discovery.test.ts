@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findRunningBridges, registryDir } from '../../protocol/discovery';
+import { publishDiscovery } from '../../server/discovery';
+
+describe('bridge discovery', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-disc-'));
+  const env = { XDG_RUNTIME_DIR: path.join(root, 'run'), HOME: root };
+  const record = (pid: number, started: string) => ({ url: `http://127.0.0.1:${pid}`, tokenFile: '/x/token', pid, version: '0.1.0', started, dataDir: path.join(root, `data-${pid}`), mode: 'serve' });
+
+  it('uses $XDG_RUNTIME_DIR/codex-manager, else ~/.codex-manager/run', () => {
+    assert.equal(registryDir(env), path.join(root, 'run', 'codex-manager'));
+    assert.equal(registryDir({ HOME: root }), path.join(root, '.codex-manager', 'run'));
+  });
+
+  it('publishes privately, finds live bridges newest first, ignores and cleans stale ones', () => {
+    const cleanup = publishDiscovery(record(process.pid, '2026-01-02T00:00:00Z'), env);
+    const dir = registryDir(env);
+    assert.equal(fs.statSync(path.join(dir, `bridge-${process.pid}.json`)).mode & 0o777, 0o600);
+    const dead = 2 ** 22 + 12345; // above Linux's pid_max default: never a live process
+    fs.writeFileSync(path.join(dir, `bridge-${dead}.json`), JSON.stringify(record(dead, '2026-01-03T00:00:00Z')));
+    fs.writeFileSync(path.join(dir, 'bridge-7.json'), '{broken');
+    const found = findRunningBridges(env);
+    assert.deepEqual(found.map((r) => r.pid), [process.pid]);
+    assert.deepEqual(fs.readdirSync(dir), [`bridge-${process.pid}.json`], 'stale and unreadable entries are removed');
+    cleanup();
+    assert.deepEqual(findRunningBridges(env), []);
+    assert.equal(fs.existsSync(path.join(root, `data-${process.pid}`, 'bridge.json')), false);
+  });
+});
