@@ -10,6 +10,7 @@ import { SessionSettingsService } from './domain/session-settings';
 import { TranscriptLedger } from './domain/transcript-ledger';
 import { TurnTracker } from './domain/turn-tracker';
 import { createOperationTable, type CallContext, type OperationTable, type RawInput, type Reply } from './operations';
+import type { OperationTableOptions } from './operations/table';
 import type { BridgeServices } from './operations/services';
 import { EventLog, type EventLogOptions } from './state/event-log';
 import { PendingRegistry } from './state/pending-registry';
@@ -34,6 +35,8 @@ export interface BridgeOptions {
   eventLog?: EventLogOptions;
   /** Check every reply against its declared schema (tests). */
   validateReplies?: boolean;
+  /** Sees every operation reply (tests). */
+  onReply?: OperationTableOptions['onReply'];
   /**
    * Locks the default-scope session controls and settings with this reason (a team's
    * harness that manages them); null unlocks; undefined leaves the stored state as is.
@@ -111,7 +114,7 @@ export class Bridge {
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
-    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false }), router);
+    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }), router);
     await runtime.start();
     return bridge;
   }

@@ -60,6 +60,7 @@ export const listSessionApprovals = defineOperation({
   params: SessionIdParams,
   responses: {
     200: { description: 'Pending approvals', schema: z.looseObject({ data: z.array(ApprovalSchema) }) },
+    400: { description: 'Invalid session id', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
   },
@@ -98,6 +99,7 @@ export const listSessionToolInput = defineOperation({
   params: SessionIdParams,
   responses: {
     200: { description: 'Pending user-input requests', schema: z.looseObject({ data: z.array(ToolInputRequestSchema) }) },
+    400: { description: 'Invalid session id', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
   },
@@ -138,6 +140,7 @@ export const listSessionToolCalls = defineOperation({
   params: SessionIdParams,
   responses: {
     200: { description: 'Pending tool calls', schema: z.looseObject({ data: z.array(ToolCallRequestSchema) }) },
+    400: { description: 'Invalid session id', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
   },
@@ -165,7 +168,18 @@ export const respondToolCall = defineOperation({
     200: { description: 'Response submitted', schema: z.looseObject({ status: z.literal('ok'), requestId: z.string(), threadId: z.string().nullable() }) },
     400: { description: 'Invalid request', schema: ErrorBodySchema },
     404: { description: 'Request not found', schema: z.looseObject({ status: z.literal('not_found'), requestId: z.string() }) },
-    409: { description: 'Already answered or expired', schema: reconciled('requestId') },
+    409: {
+      description: 'Already answered or expired (codex-manager\'s "in flight" conflict, naming the first answer)',
+      schema: z.looseObject({
+        status: z.literal('conflict'),
+        code: z.literal('in_flight'),
+        requestId: z.string(),
+        threadId: z.string().nullable(),
+        message: z.string(),
+        requestStatus: z.enum(['pending', 'resolved', 'expired']),
+        resolution: ResolutionSchema.nullable(),
+      }).meta({ id: 'ToolCallResponseConflictResponse' }),
+    },
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
   },
 });

@@ -15,6 +15,20 @@ const QueueUnavailableSchema = z.looseObject({
 }).meta({ id: 'QueueUnavailableResponse' });
 
 const unavailable = { 503: { description: 'Queue unavailable', schema: QueueUnavailableSchema } };
+
+/**
+ * codex-manager's 503 body for the suggested-request operations, whose clients know only
+ * these codes. Until the queue lands the bridge answers `queue_full` (the one that means
+ * "not now"), with `details.reason: "queue_unavailable"` saying why.
+ */
+const QueueErrorSchema = z.looseObject({
+  status: z.literal('error'),
+  code: z.enum(['queue_full', 'job_conflict', 'invalid_payload']),
+  sessionId: z.string(),
+  message: z.string(),
+  details: z.looseObject({ reason: z.string() }).optional(),
+}).meta({ id: 'QueueErrorResponse' });
+const sessionQueueUnavailable = { 503: { description: 'Queue unavailable', schema: QueueErrorSchema } };
 const invalid = { 400: { description: 'Invalid request', schema: ErrorBodySchema } };
 const JobIdParams = z.strictObject({ jobId: z.string().min(1).max(200).describe('Queue job id') });
 const ProjectIdParams = z.strictObject({ projectId: z.string().min(1).max(200).describe('Project id') });
@@ -46,13 +60,13 @@ export const cancelOrchestratorJob = defineOperation({
 export const enqueueSuggestedSessionRequest = defineOperation({
   id: 'enqueueSuggestedSessionRequest', domain: 'sessions', name: 'suggest_request_enqueue', method: 'POST',
   path: '/api/sessions/{sessionId}/suggested-request/jobs', summary: 'Queue the generation of a suggested next request',
-  params: SessionIdParams, body: SuggestedRequestBodySchema, bodyRequired: false, responses: { ...invalid, ...unavailable },
+  params: SessionIdParams, body: SuggestedRequestBodySchema, bodyRequired: false, responses: { ...invalid, ...sessionQueueUnavailable },
 });
 
 export const suggestSessionRequest = defineOperation({
   id: 'suggestSessionRequest', domain: 'sessions', name: 'suggest_request', method: 'POST',
   path: '/api/sessions/{sessionId}/suggested-request', summary: 'Generate a suggested next request',
-  params: SessionIdParams, body: SuggestedRequestBodySchema, bodyRequired: false, responses: { ...invalid, ...unavailable },
+  params: SessionIdParams, body: SuggestedRequestBodySchema, bodyRequired: false, responses: { ...invalid, ...sessionQueueUnavailable },
 });
 
 export const upsertSuggestedSessionRequest = defineOperation({

@@ -29,6 +29,7 @@ export const deleteSession = defineOperation({
       description: 'Session deleted',
       schema: z.looseObject({ status: z.literal('deleted'), sessionId: z.string(), title: z.string().nullable(), deletedAt: z.string() }),
     },
+    400: invalid,
     404: notFound,
     410: { description: 'Session already deleted', schema: sessionGoneResponse.schema },
     503: unavailable,
@@ -130,13 +131,13 @@ export const forkSession = defineOperation({
     + 'It keeps the controls, project and dynamic tools unless the body overrides them.',
   params: SessionIdParams,
   body: z.looseObject({
-    title: z.string().trim().min(1).max(200).optional().describe('Title of the new session (default: the source\'s)'),
-    model: z.string().min(1).optional(),
+    title: z.string().trim().max(200).optional().describe('Title of the new session (default, or empty: the source\'s)'),
+    model: z.string().optional(),
     approvalPolicy: ApprovalPolicySchema.optional(),
     filesystemSandbox: FilesystemSandboxSchema.optional(),
     networkAccess: NetworkAccessSchema.optional(),
-    lastTurnId: z.string().min(1).optional().describe('Keep turns up to and including this one'),
-    beforeTurnId: z.string().min(1).optional().describe('Keep only the turns before this one'),
+    lastTurnId: z.string().optional().describe('Keep turns up to and including this one'),
+    beforeTurnId: z.string().optional().describe('Keep only the turns before this one'),
   }),
   bodyRequired: false,
   responses: {
@@ -223,8 +224,6 @@ export const cleanBackgroundTerminals = defineOperation({
   },
 });
 
-const REVIEW_TARGET_FIELD = { baseBranch: 'branch', commit: 'sha', custom: 'instructions' } as const;
-
 export const startReview = defineOperation({
   id: 'startReview',
   domain: 'sessions',
@@ -233,18 +232,16 @@ export const startReview = defineOperation({
   path: '/api/sessions/{sessionId}/review',
   summary: 'Start review mode',
   description: 'Runs a code review as a turn (`review/start`). `targetType` defaults to `uncommittedChanges`; `baseBranch` needs `branch`, '
-    + '`commit` needs `sha`, `custom` needs `instructions`. `detached` reviews in a new session with the same controls.',
+    + '`commit` needs `sha`, `custom` needs `instructions` (the runtime refuses a missing or empty one: 400). '
+    + '`detached` reviews in a new session with the same controls.',
   params: SessionIdParams,
   body: z.strictObject({
     delivery: z.enum(['inline', 'detached']).optional(),
     targetType: z.enum(['uncommittedChanges', 'baseBranch', 'commit', 'custom']).optional(),
-    branch: z.string().min(1).optional(),
-    sha: z.string().min(1).optional(),
+    branch: z.string().optional(),
+    sha: z.string().optional(),
     title: z.string().optional(),
-    instructions: z.string().min(1).optional(),
-  }).superRefine((body, ctx) => {
-    const needed = body.targetType && body.targetType !== 'uncommittedChanges' ? REVIEW_TARGET_FIELD[body.targetType] : undefined;
-    if (needed && !body[needed]) ctx.addIssue({ code: 'custom', path: [needed], message: `targetType ${body.targetType} needs ${needed}` });
+    instructions: z.string().optional(),
   }),
   bodyRequired: false,
   responses: {

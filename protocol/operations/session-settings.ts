@@ -13,9 +13,10 @@ import { SessionControlsSchema, sessionGoneResponse, TranscriptEntrySchema } fro
 
 export const SettingsScopeSchema = z.enum(['session', 'default']).meta({ id: 'SessionSettingsScope' });
 const SettingsMapSchema = z.record(z.string(), z.unknown());
+/** Blank audit fields mean "not given" (codex-manager's contract allows them). */
 const auditFields = {
-  actor: z.string().trim().min(1).max(120).optional().describe('Who asks, recorded in the audit row next to the authenticated caller'),
-  source: z.string().trim().min(1).max(64).optional().describe('Where the change comes from (ui, api, cli, ...), for the audit row'),
+  actor: z.string().trim().max(120).optional().describe('Who asks, recorded in the audit row next to the authenticated caller'),
+  source: z.string().trim().max(64).optional().describe('Where the change comes from (ui, api, cli, ...), for the audit row'),
 };
 
 const notFound = { 404: { description: 'Session not found', schema: NotFoundSessionSchema } };
@@ -57,7 +58,7 @@ export const getSessionControls = defineOperation({
 export const ApplySessionControlsRequestSchema = z.strictObject({
   scope: SettingsScopeSchema,
   controls: z.strictObject({
-    model: z.string().trim().min(1).nullable().describe('null: the runtime default model'),
+    model: z.string().trim().nullable().describe('null (or empty): the runtime default model'),
     approvalPolicy: ApprovalPolicySchema,
     networkAccess: NetworkAccessSchema,
     filesystemSandbox: FilesystemSandboxSchema,
@@ -133,23 +134,11 @@ export const getSessionSettings = defineOperation({
 
 export const SetSessionSettingsRequestSchema = z.strictObject({
   scope: SettingsScopeSchema,
-  key: z.string().min(1).max(200).optional().describe('Set one top-level key (with value)'),
+  key: z.string().max(200).optional().describe('Set one top-level key to value (null when value is omitted); empty means not given'),
   value: z.unknown().optional(),
   settings: SettingsMapSchema.optional().describe('Set several keys at once (with mode)'),
-  mode: z.enum(['merge', 'replace']).optional().describe('merge (default) keeps other keys; replace drops them'),
+  mode: z.enum(['merge', 'replace']).optional().describe('How settings applies: merge (default) keeps other keys; replace drops them'),
   ...auditFields,
-}).superRefine((body, ctx) => {
-  const hasKey = body.key !== undefined;
-  const hasValue = 'value' in body;
-  if (body.settings !== undefined && (hasKey || hasValue)) {
-    ctx.addIssue({ code: 'custom', path: ['settings'], message: 'send either settings or key and value, not both' });
-  } else if (body.settings === undefined && !hasKey) {
-    ctx.addIssue({ code: 'custom', path: ['key'], message: 'send settings, or key with value' });
-  } else if (hasKey && !hasValue) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: 'key needs a value' });
-  } else if (hasValue && !hasKey) {
-    ctx.addIssue({ code: 'custom', path: ['key'], message: 'value needs a key' });
-  }
 }).meta({ id: 'SetSessionSettingsRequest' });
 
 export const setSessionSettings = defineOperation({
@@ -159,6 +148,8 @@ export const setSessionSettings = defineOperation({
   method: 'POST',
   path: '/api/sessions/{sessionId}/settings',
   summary: 'Upsert session settings: one key, or an object merged into or replacing them',
+  description: 'Send `settings` (with `mode`) or `key` and `value`. When both come, they apply as one write: `settings` first, '
+    + 'then `key` on top. `value` means nothing without `key`; a body with neither changes nothing (`unchanged`).',
   params: SessionIdParams,
   body: SetSessionSettingsRequestSchema,
   bodyRequired: true,

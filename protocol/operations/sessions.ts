@@ -85,8 +85,8 @@ export const listSessions = defineOperation({
 });
 
 export const CreateSessionRequestSchema = z.strictObject({
-  cwd: z.string().min(1).optional().describe('Working directory of the session (absolute path)'),
-  model: z.string().min(1).optional(),
+  cwd: z.string().optional().describe('Working directory of the session; empty means the default'),
+  model: z.string().optional().describe('Model for the session; empty means the default'),
   approvalPolicy: ApprovalPolicySchema.optional(),
   networkAccess: NetworkAccessSchema.optional(),
   filesystemSandbox: FilesystemSandboxSchema.optional(),
@@ -123,6 +123,7 @@ export const readSession = defineOperation({
       description: 'Session detail',
       schema: z.looseObject({ session: SessionSummarySchema, thread: CodexThreadSchema, transcript: z.array(TranscriptEntrySchema) }),
     },
+    400: { description: 'Invalid session id', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
@@ -131,7 +132,7 @@ export const readSession = defineOperation({
 
 export const SendSessionMessageRequestSchema = z.strictObject({
   text: z.string().min(1).max(1_000_000),
-  model: z.string().min(1).optional(),
+  model: z.string().optional().describe('Model from this turn on; empty keeps the session\'s'),
   effort: ReasoningEffortSchema.optional(),
   approvalPolicy: ApprovalPolicySchema.optional(),
   networkAccess: NetworkAccessSchema.optional(),
@@ -168,7 +169,7 @@ export const interruptSessionTurn = defineOperation({
   path: '/api/sessions/{sessionId}/interrupt',
   summary: 'Interrupt the active turn',
   params: SessionIdParams,
-  body: z.strictObject({ turnId: z.string().min(1).optional() }),
+  body: z.strictObject({ turnId: z.string().optional().describe('The turn to interrupt; empty or omitted means the active one') }),
   bodyRequired: false,
   responses: {
     200: { description: 'Turn interrupted', schema: z.looseObject({ status: z.literal('ok'), sessionId: z.string(), turnId: z.string() }) },

@@ -26,12 +26,23 @@ export const SessionIdParams = z.strictObject({ sessionId: z.string().min(1).max
 /** A thread as the runtime returns it; fields we do not model pass through untouched. */
 export const CodexThreadSchema = z.looseObject({
   id: z.string(),
-  preview: z.string().optional(),
-  modelProvider: z.string().optional(),
-  createdAt: z.number().optional(),
-  updatedAt: z.number().optional(),
-  cwd: z.string().optional(),
+  preview: z.string(),
+  modelProvider: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  cwd: z.string(),
+  source: z.unknown(),
   turns: z.array(z.unknown()).optional(),
 }).meta({ id: 'CodexThread' });
 
 export const NotFoundSessionSchema = z.looseObject({ status: z.literal('not_found'), sessionId: z.string() }).meta({ id: 'SessionNotFoundPayload' });
+
+/**
+ * codex-manager's contract lets a client send `""` for an optional text field, and
+ * clients do (a blank form field, a CLI flag given empty): it means "not given". The
+ * schemas accept it (named schemas may not transform), and handlers read optional text
+ * through this one helper, so a blank value never reaches the runtime or the store.
+ */
+export function given(value: string | null | undefined): string | undefined {
+  return value === undefined || value === null || value.trim() === '' ? undefined : value;
+}

@@ -182,7 +182,11 @@ export class SessionLifecycle {
     const reviewer = delivery === 'inline' ? source : await this.detachedReviewSession(source);
     const threadId = await this.sessions.threads.load(reviewer);
     const params: ReviewStartParams = { threadId, target, delivery: 'inline' };
-    const { turn } = await this.runtime.request<ReviewStartResponse>('review/start', params);
+    const { turn } = await this.runtime.request<ReviewStartResponse>('review/start', params).catch(async (error: unknown) => {
+      // The runtime judges the target (e.g. an empty branch); a refused review must not leave its new session behind.
+      if (reviewer !== source) await this.sessions.delete(reviewer.sessionId).catch(() => undefined);
+      throw error;
+    });
     this.tracker.turnStarted(threadId, turn.id);
     await this.index.patch(reviewer.sessionId, { materialized: true });
     return { reviewSessionId: reviewer.sessionId, turnId: turn.id };

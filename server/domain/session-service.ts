@@ -73,6 +73,11 @@ export class SessionService {
     this.lifecycle = new SessionLifecycle(this, runtime, index, tracker);
   }
 
+  /** Where new sessions start (the bridge starts the runtime there too): relative paths resolve against it. */
+  get defaultCwd(): string {
+    return this.defaults.cwd;
+  }
+
   /** Where session-level events (`session_deleted`) go. */
   publishTo(events: EventLog): void {
     this.events = events;
@@ -280,7 +285,7 @@ export class SessionService {
   private async readThread(meta: SessionMeta): Promise<Thread> {
     if (!meta.materialized) {
       // Nothing on the runtime's disk yet: describe it from what we know.
-      return { id: threadIdOf(meta), preview: '', modelProvider: meta.modelProvider, createdAt: Math.floor(meta.createdAt / 1000), updatedAt: Math.floor(meta.updatedAt / 1000), cwd: meta.cwd, turns: [] };
+      return { id: threadIdOf(meta), preview: '', modelProvider: meta.modelProvider, createdAt: Math.floor(meta.createdAt / 1000), updatedAt: Math.floor(meta.updatedAt / 1000), cwd: meta.cwd, source: meta.source, turns: [] };
     }
     // An archived thread cannot be loaded, but codex still reads it from its archive.
     const threadId = meta.archived ? threadIdOf(meta) : await this.threads.load(meta);

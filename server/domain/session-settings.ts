@@ -136,19 +136,22 @@ export class SessionSettingsService {
     });
   }
 
-  setSettings(sessionId: string, scope: Scope, change: SettingsChange, ctx: AuditContext): Promise<{ changed: boolean; settings: SettingsMap }> {
+  /** Applies `changes` in order as one write (one durable update, one audit row); none is a no-op. */
+  setSettings(sessionId: string, scope: Scope, changes: readonly SettingsChange[], ctx: AuditContext): Promise<{ changed: boolean; settings: SettingsMap }> {
     return this.writes.run(async () => {
       await this.sessions.resolve(sessionId);
       if (scope === 'default') this.assertDefaultsEditable();
       const before = this.settingsOf(sessionId, scope);
-      const after = applySettingsChange(before, change);
+      const after = changes.reduce(applySettingsChange, before);
       if (sameValue(before, after)) return { changed: false, settings: before };
       await this.writeSettings(sessionId, scope, after);
-      const key = change.kind === 'key' ? change.key : undefined;
+      const only = changes.length === 1 ? changes[0] : undefined;
+      const key = only?.kind === 'key' ? only.key : undefined;
+      const replaced = changes.some((c) => c.kind === 'object' && c.mode === 'replace');
       await this.audit.record(ctx, {
         sessionId, scope, kind: 'settings',
         ...(key !== undefined ? { key, before: before[key], after: after[key] } : { before, after }),
-        summary: `${changedKeys(before, after).join(', ')} ${change.kind === 'object' && change.mode === 'replace' ? 'replaced' : 'set'}`,
+        summary: `${changedKeys(before, after).join(', ')} ${replaced ? 'replaced' : 'set'}`,
       });
       return { changed: true, settings: after };
     });

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { CodexThreadSchema } from '../../protocol/schemas/common';
 import { BridgeError } from '../../protocol/errors';
 import type { JsonValue } from '../../protocol/generated/codex/serde_json/JsonValue';
 import type { ThreadResumeParams } from '../../protocol/generated/codex/v2/ThreadResumeParams';
@@ -7,7 +9,8 @@ import type { RuntimeSupervisor } from '../appserver/supervisor';
 import type { SessionIndex, SessionMeta } from './session-index';
 import { runtimeApprovalPolicy, threadIdOf } from './thread-meta';
 
-export type Thread = Record<string, unknown> & { id: string; turns?: unknown[] };
+/** A thread as the runtime returns it (codex-manager's CodexThread fields, the rest passed through). */
+export type Thread = z.input<typeof CodexThreadSchema>;
 export type ThreadSettings = Pick<SessionMeta, 'cwd' | 'model' | 'approvalPolicy' | 'filesystemSandbox' | 'dynamicTools'>;
 
 /**

@@ -84,7 +84,10 @@ export function pendingHandlers(s: BridgeServices): PendingHandlers {
       return listFor(params.sessionId, ['tool_call'], (e) => toolCallView(e) as never);
     },
     async respondToolCall({ params, body }, ctx) {
-      return decide(params.requestId, 'requestId', ['tool_call'], ctx, { success: body.success ?? true }, () => toolCallResponse(body));
+      const reply = await decide(params.requestId, 'requestId', ['tool_call'], ctx, { success: body.success ?? true }, () => toolCallResponse(body));
+      if (reply.status !== 409) return reply;
+      // codex-manager answers a second response to a tool call as an "in flight" conflict.
+      return { status: 409 as const, body: { ...reply.body, status: 'conflict' as const, code: 'in_flight' as const } };
     },
   };
 }

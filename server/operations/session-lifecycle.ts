@@ -1,20 +1,24 @@
 import type { ReviewTarget } from '../../protocol/generated/codex/v2/ReviewTarget';
 import type { SESSION_LIFECYCLE_OPERATIONS } from '../../protocol/operations/session-lifecycle';
+import { given } from '../../protocol/schemas/common';
 import type { BridgeServices } from './services';
 import { forSession } from './sessions';
 import type { HandlersFor } from './table';
 
 type ReviewBody = { targetType?: string; branch?: string; sha?: string; title?: string; instructions?: string };
 
-/** The contract's flat review fields as codex's `ReviewTarget` (the body schema guarantees the needed field). */
+/**
+ * The contract's flat review fields as codex's `ReviewTarget`. A field the target needs
+ * but the body left blank goes as `""`: the runtime judges it (400 "must not be empty").
+ */
 function reviewTarget(body: ReviewBody): ReviewTarget {
   switch (body.targetType) {
     case 'baseBranch':
-      return { type: 'baseBranch', branch: body.branch! };
+      return { type: 'baseBranch', branch: given(body.branch) ?? '' };
     case 'commit':
-      return { type: 'commit', sha: body.sha!, title: body.title ?? null };
+      return { type: 'commit', sha: given(body.sha) ?? '', title: given(body.title) ?? null };
     case 'custom':
-      return { type: 'custom', instructions: body.instructions! };
+      return { type: 'custom', instructions: given(body.instructions) ?? '' };
     default:
       return { type: 'uncommittedChanges' };
   }
@@ -64,13 +68,13 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
     async forkSession({ params, body }) {
       return forSession(params.sessionId, async () => {
         const { meta, thread } = await life.fork(params.sessionId, {
-          ...(body.title ? { title: body.title } : {}),
-          ...(body.model ? { model: body.model } : {}),
-          ...(body.approvalPolicy ? { approvalPolicy: body.approvalPolicy } : {}),
-          ...(body.filesystemSandbox ? { filesystemSandbox: body.filesystemSandbox } : {}),
-          ...(body.networkAccess ? { networkAccess: body.networkAccess } : {}),
-          ...(body.lastTurnId ? { lastTurnId: body.lastTurnId } : {}),
-          ...(body.beforeTurnId ? { beforeTurnId: body.beforeTurnId } : {}),
+          title: given(body.title),
+          model: given(body.model),
+          approvalPolicy: body.approvalPolicy,
+          filesystemSandbox: body.filesystemSandbox,
+          networkAccess: body.networkAccess,
+          lastTurnId: given(body.lastTurnId),
+          beforeTurnId: given(body.beforeTurnId),
         });
         return {
           status: 200 as const,

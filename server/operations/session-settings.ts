@@ -1,6 +1,7 @@
 import type { SESSION_SETTINGS_OPERATIONS } from '../../protocol/operations/session-settings';
+import { given } from '../../protocol/schemas/common';
 import { DefaultsLockedError, formatTuple, type AuditContext, type SessionSettingsService } from '../domain/session-settings';
-import type { SettingsChange } from '../domain/settings-map';
+import type { SettingsChange, SettingsMap } from '../domain/settings-map';
 import type { BridgeServices } from './services';
 import { forSession } from './sessions';
 import type { CallContext, HandlersFor } from './table';
@@ -21,7 +22,7 @@ export function sessionSettingsHandlers(s: BridgeServices): HandlersFor<typeof S
       const { sessionId } = params;
       return forSession(sessionId, async () => {
         try {
-          const result = await settings.applyControls(sessionId, body.scope, body.controls, auditContext(ctx, body));
+          const result = await settings.applyControls(sessionId, body.scope, { ...body.controls, model: given(body.controls.model) ?? null }, auditContext(ctx, body));
           return {
             status: 200 as const,
             body: {
@@ -53,17 +54,15 @@ export function sessionSettingsHandlers(s: BridgeServices): HandlersFor<typeof S
 
     async setSessionSettings({ params, body }, ctx) {
       const { sessionId } = params;
-      const change: SettingsChange = body.settings !== undefined
-        ? { kind: 'object', settings: body.settings, mode: body.mode ?? 'merge' }
-        : { kind: 'key', key: body.key!, value: body.value };
+      const key = given(body.key);
       return forSession(sessionId, async () => {
         try {
-          const result = await settings.setSettings(sessionId, body.scope, change, auditContext(ctx, body));
+          const result = await settings.setSettings(sessionId, body.scope, settingsChanges(body, key), auditContext(ctx, body));
           return {
             status: 200 as const,
             body: {
               status: result.changed ? 'ok' as const : 'unchanged' as const,
-              sessionId, scope: body.scope, ...(change.kind === 'key' ? { key: change.key } : {}), settings: result.settings,
+              sessionId, scope: body.scope, ...(key !== undefined ? { key } : {}), settings: result.settings,
             },
           };
         } catch (error) {
@@ -107,11 +106,25 @@ export function sessionSettingsHandlers(s: BridgeServices): HandlersFor<typeof S
   };
 }
 
+/**
+ * What a settings write asks for. codex-manager's contract lets `settings` and `key`
+ * come together: both apply, `settings` first and `key` on top, so nothing the client
+ * sent is dropped. A key without a value stores null (JSON has no undefined); a value
+ * without a key, or neither, changes nothing.
+ */
+function settingsChanges(body: { settings?: SettingsMap | undefined; mode?: 'merge' | 'replace' | undefined; value?: unknown }, key: string | undefined): SettingsChange[] {
+  const changes: SettingsChange[] = [];
+  if (body.settings !== undefined) changes.push({ kind: 'object', settings: body.settings, mode: body.mode ?? 'merge' });
+  if (key !== undefined) changes.push({ kind: 'key', key, value: body.value ?? null });
+  return changes;
+}
+
 function auditContext(ctx: CallContext, claimed: { actor?: string | undefined; source?: string | undefined }): AuditContext {
+  const claimedActor = given(claimed.actor);
   return {
     actor: ctx.actor,
-    source: claimed.source ?? ctx.actor.split(':')[0] ?? ctx.actor,
-    ...(claimed.actor ? { claimedActor: claimed.actor } : {}),
+    source: given(claimed.source) ?? ctx.actor.split(':')[0] ?? ctx.actor,
+    ...(claimedActor ? { claimedActor } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { BridgeError } from '../../protocol/errors';
 import type { SESSION_OPERATIONS } from '../../protocol/operations/sessions';
+import { given } from '../../protocol/schemas/common';
 import { mergeTranscript } from '../domain/transcript-merge';
 import type { BridgeServices } from './services';
 import type { HandlersFor } from './table';
@@ -48,7 +49,7 @@ export function sessionHandlers(s: BridgeServices): HandlersFor<typeof SESSION_O
       return { status: 200, body: await s.sessions.list(query) };
     },
     async createSession({ body }) {
-      return { status: 200, body: await s.sessions.create(body) };
+      return { status: 200, body: await s.sessions.create({ ...body, cwd: given(body.cwd), model: given(body.model) }) };
     },
     async readSession({ params }) {
       return forSession(params.sessionId, async () => {
@@ -60,14 +61,14 @@ export function sessionHandlers(s: BridgeServices): HandlersFor<typeof SESSION_O
     },
     async sendSessionMessage({ params, body }) {
       return forSession(params.sessionId, async () => {
-        const { turnId } = await s.sessions.send(params.sessionId, body);
+        const { turnId } = await s.sessions.send(params.sessionId, { ...body, model: given(body.model) });
         return { status: 202 as const, body: { status: 'accepted' as const, sessionId: params.sessionId, turnId } };
       });
     },
     async interruptSessionTurn({ params, body }) {
       // A conflict (no active turn) propagates as its declared 409.
       return forSession(params.sessionId, async () => {
-        const { turnId } = await s.sessions.interrupt(params.sessionId, body.turnId);
+        const { turnId } = await s.sessions.interrupt(params.sessionId, given(body.turnId));
         return { status: 200 as const, body: { status: 'ok' as const, sessionId: params.sessionId, turnId } };
       });
     },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BridgeError, toBridgeError, type ErrorIssue } from '../../protocol/errors';
 import type { InputOf, OperationSpec, ReplyOf } from '../../protocol/operation';
 import { OPERATIONS, type OperationId, type Operations } from '../../protocol/operations';
+import { MAX_INPUT_DEPTH, nestedTooDeep } from './input-depth';
 
 /** Who is calling, for audit and for "decided by": `<surface>[:<actor>]`, e.g. "http:cli". */
 export interface CallContext {
@@ -27,6 +28,8 @@ export interface Reply {
 export interface OperationTableOptions {
   /** Check every reply against the schema declared for its status (tests turn this on). */
   validateReplies?: boolean;
+  /** Sees every reply (tests check them against the codex-manager contract too). */
+  onReply?: (spec: OperationSpec, reply: Reply) => void;
 }
 
 /**
@@ -58,6 +61,7 @@ export class OperationTable {
       reply = errorReply(toBridgeError(error));
     }
     if (this.opts.validateReplies) checkReply(spec, reply);
+    this.opts.onReply?.(spec, reply);
     return reply;
   }
 }
@@ -80,6 +84,10 @@ function parseInput(spec: OperationSpec, raw: RawInput): { params: unknown; quer
   const params = part(spec.params, raw.params, 'params');
   const query = part(spec.query, raw.query, 'query');
   let body: unknown;
+  if (spec.body && nestedTooDeep(raw.body)) {
+    const message = `nested deeper than ${MAX_INPUT_DEPTH} levels`;
+    throw new BridgeError('invalid_request', `invalid body: ${message}`, { issues: [{ path: ['body'], message, code: 'too_deep' }] });
+  }
   if (spec.body) {
     if ((raw.body === undefined || raw.body === null) && spec.bodyRequired) issues.push({ path: ['body'], message: 'a JSON body is required', code: 'required' });
     else body = part(spec.body, raw.body, 'body');

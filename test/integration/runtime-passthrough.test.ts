@@ -114,8 +114,10 @@ describe('runtime pass-through operations against the real codex app-server', fu
     const again = await ok('listSkills', { query: { cwd: t.workspace, forceReload: 'true' } });
     assert.equal(again.data[0].skills.find((s: Body) => s.path === skill.path).enabled, false);
     await rejects('writeSkillConfig', { body: { path: skill.path } }, 'body.enabled');
-    await rejects('writeSkillConfig', { body: { path: 'relative/SKILL.md', enabled: true } }, 'body.path');
-    await rejects('writeSkillConfig', { body: { enabled: true } }, 'body.path');
+    // The runtime judges path and name (exactly one, the path absolute); a blank one means not given.
+    await runtimeRefuses('writeSkillConfig', { body: { path: 'relative/SKILL.md', enabled: true } }, 'skills/config/write');
+    await runtimeRefuses('writeSkillConfig', { body: { path: '', enabled: true } }, 'skills/config/write');
+    await runtimeRefuses('writeSkillConfig', { body: { enabled: true } }, 'skills/config/write');
   });
 
   it('answers 501 for the remote-skill methods the pinned runtime lacks', async () => {
@@ -191,6 +193,7 @@ describe('runtime pass-through operations against the real codex app-server', fu
     assert.ok(fs.existsSync(path.join(t.root, 'codex-home', 'auth.json')), 'the login is stored in the isolated CODEX_HOME');
     assert.deepEqual(await ok('logoutAccount', { body: { any: 'thing' } }), { status: 'ok', result: {} });
     await rejects('startAccountLogin', { body: { type: 'apiKey' } }, 'body.apiKey');
+    await rejects('startAccountLogin', { body: { type: 'apiKey', apiKey: '' } }, 'body.apiKey'); // the runtime would store an empty key
   });
 
   it("runs a one-off command in the runtime's sandbox", async () => {
@@ -201,8 +204,9 @@ describe('runtime pass-through operations against the real codex app-server', fu
     const slow = await ok('executeCommand', { body: { command: ['sleep', '5'], timeoutMs: 300 } });
     assert.equal(slow.result.exitCode, 124, 'a timeout ends the command');
     await rejects('executeCommand', { body: { command: [] } }, 'body.command');
-    const missing = await call('executeCommand', { body: { command: ['pwd'], cwd: path.join(t.workspace, 'no-such-dir') } });
-    assert.deepEqual([missing.status, missing.body.details.runtimeMethod], [500, 'command/exec'], 'a cwd that does not exist fails the spawn');
+    // The runtime reports a command it cannot spawn as an internal error; the bridge checks the cwd first.
+    await rejects('executeCommand', { body: { command: ['pwd'], cwd: path.join(t.workspace, 'no-such-dir') } }, 'body.cwd');
+    assert.deepEqual(await ok('executeCommand', { body: { command: ['pwd'], cwd: '' } }), { status: 'ok', result: { exitCode: 0, stdout: `${t.workspace}\n`, stderr: '' } });
     await rejects('executeCommand', { body: { command: ['ls'], timeoutMs: 0 } }, 'body.timeoutMs');
   });
 

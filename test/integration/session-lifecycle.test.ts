@@ -203,7 +203,7 @@ describe('session lifecycle against the real codex app-server', function () {
     assert.equal(codeOf(otherTools.body).details?.reason, 'dynamic_tools_fixed');
   });
 
-  it('startReview runs a review turn inline or in a new session, and names the missing target field', async () => {
+  it('startReview runs a review turn inline or in a new session, and the runtime refuses a missing target field', async () => {
     const sessionId = await newSession();
     await turn(sessionId, 'hello');
     const inline = await call('startReview', { params: { sessionId }, body: { targetType: 'custom', instructions: 'check a.txt' } });
@@ -222,9 +222,14 @@ describe('session lifecycle against the real codex app-server', function () {
     await t.waitForEvent(isTurnCompleted(review.reviewSessionId, review.turnId));
     assert.match((await listed()).find((s) => s.sessionId === review.reviewSessionId)?.title ?? '', /^Review: /);
 
-    const noBranch = await call('startReview', { params: { sessionId }, body: { targetType: 'baseBranch' } });
-    assert.equal(noBranch.status, 400);
-    assert.deepEqual((noBranch.body as { issues: { path: unknown[] }[] }).issues[0]!.path, ['body', 'branch']);
+    // The runtime judges the target: a missing or blank field is its 400, and a refused detached review leaves no session behind.
+    const before = (await listed()).length;
+    for (const body of [{ targetType: 'baseBranch' }, { targetType: 'custom', instructions: ' ', delivery: 'detached' }]) {
+      const refused = await call('startReview', { params: { sessionId }, body });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal((refused.body as { details: { runtimeMethod: string } }).details.runtimeMethod, 'review/start');
+    }
+    assert.equal((await listed()).length, before);
   });
 
   it('steerTurn adds input to a slow turn in progress; another turn id, or no turn, is a conflict', async () => {

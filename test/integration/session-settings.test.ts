@@ -188,20 +188,21 @@ describe('session controls, settings and transcript ledger against the real code
     assert.equal(Object.hasOwn(view.body.defaults.settings!, 'theme'), false);
   });
 
-  it('refuses ambiguous or incomplete settings writes with 400 naming the field', async () => {
+  it('accepts every settings write the contract allows: settings then key together, a key without value, nothing', async () => {
     const sessionId = await newSession();
-    const cases: [object, string[]][] = [
-      [{ scope: 'session', key: 'a', value: 1, settings: {} }, ['body', 'settings']],
-      [{ scope: 'session', key: 'a' }, ['body', 'value']],
-      [{ scope: 'session', value: 1 }, ['body', 'key']],
-      [{ scope: 'session' }, ['body', 'key']],
-      [{ scope: 'session', key: 'a', value: 1, colour: 'red' }, ['body']],
-    ];
-    for (const [body, field] of cases) {
-      const reply = await call<{ code: string; issues: { path: unknown[] }[] }>('setSessionSettings', { params: { sessionId }, body });
-      assert.equal(reply.status, 400, JSON.stringify(body));
-      assert.deepEqual(reply.body.issues[0]!.path, field, JSON.stringify(body));
+    const set = (body: object) => call<{ status: string; key?: string; settings: Record<string, unknown> }>('setSessionSettings', { params: { sessionId }, body });
+    const both = await set({ scope: 'session', settings: { a: 1, b: 2 }, mode: 'replace', key: 'b', value: 3, actor: '', source: ' ' });
+    assert.deepEqual([both.status, both.body.status, both.body.key, both.body.settings], [200, 'ok', 'b', { a: 1, b: 3 }]);
+    assert.deepEqual((await set({ scope: 'session', key: 'c' })).body.settings, { a: 1, b: 3, c: null }, 'a key without a value stores null');
+    for (const body of [{ scope: 'session' }, { scope: 'session', value: 1 }, { scope: 'session', key: '', value: 1 }]) {
+      const reply = await set(body);
+      assert.deepEqual([reply.status, reply.body.status, reply.body.settings], [200, 'unchanged', { a: 1, b: 3, c: null }], JSON.stringify(body));
     }
+    const row = t.bridge.services.sessionSettings.auditRows().filter((r) => r.sessionId === sessionId)[0]!;
+    assert.deepEqual([row.claimedActor, row.source], [undefined, 'test'], 'blank actor and source mean not given');
+    const unknown = await call<{ issues: { path: unknown[] }[] }>('setSessionSettings', { params: { sessionId }, body: { scope: 'session', key: 'a', value: 1, colour: 'red' } });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body.issues[0]!.path, ['body']);
   });
 
   it('upserts supplemental transcript entries by messageId, announces them and merges them with the runtime transcript', async () => {

@@ -42,7 +42,8 @@ export const readConfigRequirements = defineOperation({
  * A config key: codex-manager sends the path as segments (`["mcp_servers","docs"]`); a
  * dotted TOML path string (`mcp_servers.docs`) is accepted too.
  */
-const KeyPathSchema = z.union([z.array(z.string().min(1).max(500)).min(1).max(32), z.string().min(1).max(2000)]);
+const KeyPathSchema = z.union([z.array(z.string().max(500)).min(1).max(32), z.string().min(1).max(2000)])
+  .describe('The runtime refuses empty segments (400)');
 const MergeStrategySchema = z.enum(['replace', 'upsert']);
 /** The version a write expects (`version` of a previous write); codex-manager typed it as an integer. */
 const ExpectedVersionSchema = z.union([z.string().min(1).max(200), z.number().int().min(0)])
@@ -65,7 +66,7 @@ export const writeConfigValue = defineOperation({
   summary: 'Write one config value (to the user config.toml unless `filePath` says otherwise)',
   body: ConfigEditSchema.extend({
     expectedVersion: ExpectedVersionSchema.optional(),
-    filePath: z.string().min(1).max(4096).optional(),
+    filePath: z.string().max(4096).optional().describe('Empty means the user config.toml'),
   }),
   bodyRequired: true,
   responses: { 200: { description: 'Config value written', schema: writeAck(ConfigWriteResultSchema) }, ...RUNTIME_FAILURES },
@@ -81,7 +82,7 @@ export const writeConfigBatch = defineOperation({
   body: z.strictObject({
     edits: z.array(ConfigEditSchema).min(1).max(200),
     expectedVersion: ExpectedVersionSchema.optional(),
-    filePath: z.string().min(1).max(4096).optional(),
+    filePath: z.string().max(4096).optional().describe('Empty means the user config.toml'),
     reloadUserConfig: z.boolean().optional().describe('Hot-reload runtime settings into loaded threads after writing (bridge extension)'),
   }),
   bodyRequired: true,

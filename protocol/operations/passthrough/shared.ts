@@ -20,10 +20,6 @@ export function writeAck<T extends z.ZodType>(result: T) {
   return z.looseObject({ status: z.literal('ok'), result });
 }
 
-/** An absolute path on the bridge's machine (POSIX, or a Windows drive or UNC path). */
-export const absolutePath = z.string().min(1).max(4096)
-  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
-
 const failure = (description: string) => ({ description, schema: ErrorBodySchema });
 
 /**

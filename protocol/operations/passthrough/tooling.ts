@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../../operation';
-import { absolutePath, RUNTIME_FAILURES, writeAck } from './shared';
+import { RUNTIME_FAILURES, writeAck } from './shared';
 
 export const writeSkillConfig = defineOperation({
   id: 'writeSkillConfig',
@@ -9,14 +9,12 @@ export const writeSkillConfig = defineOperation({
   method: 'POST',
   path: '/api/skills/config',
   summary: 'Enable or disable a local skill, chosen by its SKILL.md path (or by name)',
+  description: 'Give `path` or `name` (not both; empty means not given). The runtime judges them: '
+    + 'neither, both, or a path that is not absolute is a 400 from it.',
   body: z.strictObject({
-    path: absolutePath.optional().describe('Absolute path of the SKILL.md, as listed by listSkills'),
-    name: z.string().min(1).max(200).optional().describe('The skill name instead of its path (bridge extension)'),
+    path: z.string().max(4096).optional().describe('Absolute path of the SKILL.md, as listed by listSkills'),
+    name: z.string().max(200).optional().describe('The skill name instead of its path (bridge extension)'),
     enabled: z.boolean(),
-  }).superRefine((body, ctx) => {
-    if ((body.path === undefined) === (body.name === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['path'], message: 'give exactly one of path or name' });
-    }
   }),
   bodyRequired: true,
   responses: { 200: { description: 'Skill config written', schema: writeAck(z.looseObject({ effectiveEnabled: z.boolean() })) }, ...RUNTIME_FAILURES },
@@ -40,7 +38,7 @@ export const writeRemoteSkills = defineOperation({
   method: 'POST',
   path: '/api/skills/remote',
   summary: 'Write remote skill settings (runtime `skills/remote/write`)',
-  body: z.strictObject({ hazelnutId: z.string().min(1).max(200), isPreload: z.boolean() }),
+  body: z.strictObject({ hazelnutId: z.string().max(200), isPreload: z.boolean() }),
   bodyRequired: true,
   responses: { 200: { description: 'Remote settings written', schema: writeAck(z.unknown()) }, ...RUNTIME_FAILURES },
 });
@@ -67,7 +65,7 @@ export const startMcpOauthLogin = defineOperation({
   description: 'Answers the `authorizationUrl` to open; `mcp_oauth_completed` follows on the stream. Unknown servers and stdio servers are a 400 from the runtime.',
   params: z.strictObject({ serverName: z.string().min(1).max(200).describe('MCP server name') }),
   body: z.strictObject({
-    scopes: z.array(z.string().min(1).max(200)).max(64).optional(),
+    scopes: z.array(z.string().max(200)).max(64).optional().describe('OAuth scopes; empty entries are dropped'),
     timeoutSecs: z.number().int().min(1).optional(),
   }),
   bodyRequired: false,
@@ -86,8 +84,8 @@ export const executeCommand = defineOperation({
   summary: "Run one command (argv) in the runtime's sandbox, outside any thread",
   description: "The sandbox is the user's configured one (e.g. read-only); the answer carries the exit code and the captured output. A timeout ends the command with exit code 124.",
   body: z.strictObject({
-    command: z.array(z.string().min(1).max(100_000)).min(1).max(1000),
-    cwd: z.string().min(1).max(4096).optional().describe("Working directory; a relative one is resolved against the runtime's"),
+    command: z.array(z.string().max(100_000)).min(1).max(1000),
+    cwd: z.string().max(4096).optional().describe("Working directory, which must exist (400 otherwise); a relative one resolves against the runtime's, empty means the runtime's"),
     timeoutMs: z.number().int().min(1).optional(),
   }),
   bodyRequired: true,
@@ -105,10 +103,10 @@ export const uploadFeedback = defineOperation({
   path: '/api/feedback',
   summary: 'Upload feedback to Codex (needs network access; offline it is a 500 naming the cause)',
   body: z.strictObject({
-    classification: z.string().min(1).max(200),
+    classification: z.string().max(200),
     includeLogs: z.boolean(),
-    reason: z.string().min(1).max(20_000).optional(),
-    threadId: z.string().min(1).max(200).optional(),
+    reason: z.string().max(20_000).optional(),
+    threadId: z.string().max(200).optional(),
   }),
   bodyRequired: true,
   responses: { 200: { description: 'Feedback accepted', schema: writeAck(z.looseObject({ threadId: z.string() })) }, ...RUNTIME_FAILURES },

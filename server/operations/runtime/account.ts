@@ -1,5 +1,6 @@
 import { BridgeError } from '../../../protocol/errors';
 import type { ACCOUNT_OPERATIONS } from '../../../protocol/operations/passthrough/account';
+import { given } from '../../../protocol/schemas/common';
 import type { CancelLoginAccountParams } from '../../../protocol/generated/codex/v2/CancelLoginAccountParams';
 import type { CancelLoginAccountResponse } from '../../../protocol/generated/codex/v2/CancelLoginAccountResponse';
 import type { GetAccountParams } from '../../../protocol/generated/codex/v2/GetAccountParams';
@@ -18,7 +19,11 @@ export function accountHandlers(s: BridgeServices): HandlersFor<typeof ACCOUNT_O
       return { status: 200, body: await readAccountState(s.runtime) };
     },
     async startAccountLogin({ body }) {
-      const params: LoginAccountParams = body.type === 'chatgptAuthTokens' ? { ...body, chatgptPlanType: body.chatgptPlanType ?? null } : body;
+      // The runtime would sign in with an empty key, replacing working credentials with none.
+      if (body.type === 'apiKey' && given(body.apiKey) === undefined) {
+        throw new BridgeError('invalid_request', 'apiKey must not be empty', { issues: [{ path: ['body', 'apiKey'], message: 'must not be empty' }] });
+      }
+      const params: LoginAccountParams = body.type === 'chatgptAuthTokens' ? { ...body, chatgptPlanType: given(body.chatgptPlanType) ?? null } : body;
       const result = await s.runtime.request<LoginAccountResponse>('account/login/start', params);
       return { status: 200, body: { status: 'ok', result } };
     },

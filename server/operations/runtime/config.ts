@@ -1,4 +1,5 @@
 import type { CONFIG_OPERATIONS } from '../../../protocol/operations/passthrough/config';
+import { given } from '../../../protocol/schemas/common';
 import type { JsonValue } from '../../../protocol/generated/codex/serde_json/JsonValue';
 import type { ConfigBatchWriteParams } from '../../../protocol/generated/codex/v2/ConfigBatchWriteParams';
 import type { ConfigEdit } from '../../../protocol/generated/codex/v2/ConfigEdit';
@@ -16,7 +17,9 @@ export function configHandlers(s: BridgeServices): HandlersFor<typeof CONFIG_OPE
   return {
     async readConfig({ query }) {
       const params: ConfigReadParams = { includeLayers: query.includeLayers ?? false, cwd: query.cwd ?? null };
-      return { status: 200, body: await s.runtime.request<ConfigReadResponse>('config/read', params) };
+      const result = await s.runtime.request<ConfigReadResponse>('config/read', params);
+      // The runtime leaves `layers` out (rather than null) unless asked for them; its own type says null.
+      return { status: 200, body: { ...result, layers: result.layers ?? null } };
     },
     async readConfigRequirements() {
       return { status: 200, body: await s.runtime.request<ConfigRequirementsReadResponse>('configRequirements/read', undefined) };
@@ -42,7 +45,7 @@ function runtimeEdit(edit: EditInput): ConfigEdit {
 /** Which file, at which version: the runtime takes the version as the string a previous write returned. */
 function target(body: { filePath?: string | undefined; expectedVersion?: string | number | undefined }) {
   return {
-    filePath: body.filePath ?? null,
+    filePath: given(body.filePath) ?? null,
     expectedVersion: body.expectedVersion === undefined ? null : String(body.expectedVersion),
   };
 }

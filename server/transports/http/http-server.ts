@@ -34,7 +34,7 @@ export class HttpServer {
     this.routes = new RouteTable(table.operations);
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
-    this.server.on('clientError', (_err, socket) => socket.destroy());
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(error, socket));
     this.server.keepAliveTimeout = 65_000;
   }
 
@@ -115,10 +115,13 @@ export class HttpServer {
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (chunk: Buffer) => {
+        if (size > limit) return;
         size += chunk.length;
         if (size > limit) {
+          // Keep reading (and dropping) the rest rather than destroying the socket, so the client
+          // gets its 413; send() closes the connection after it.
+          chunks.length = 0;
           reject(new BridgeError('payload_too_large', `request body over ${limit} bytes`));
-          req.destroy();
           return;
         }
         chunks.push(chunk);
@@ -143,9 +146,28 @@ export class HttpServer {
       'Content-Length': Buffer.byteLength(text),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
+      // An oversized body may still be arriving: end the connection rather than read on.
+      ...(reply.status === 413 ? { Connection: 'close' } : {}),
     });
     res.end(text);
   }
+}
+
+/**
+ * A request node could not parse (an unknown method, a request line or headers over its
+ * limit, broken framing) still gets a structured 400 before the connection closes; only
+ * a connection that is already gone is dropped without one.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const what = error.code === 'HPE_HEADER_OVERFLOW' ? 'request line and headers are over the size limit' : 'malformed HTTP request';
+  const { status, body } = errorReply(new BridgeError('invalid_request', what, { details: { reason: error.code ?? 'unparsable' } }));
+  const text = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }
 
 /** Query string → object; a repeated key becomes an array. */

@@ -170,7 +170,9 @@ export class StreamServer {
     if (!this.clients.delete(client)) return;
     client.queue = [];
     client.ws.close(1008, `slow consumer: more than ${this.maxBuffered} bytes unsent; reconnect with since=${client.lastSeq - 1}`);
-    setTimeout(() => client.ws.terminate(), 1000).unref();
+    // The close frame queues behind what the client has not read; give it a few seconds to
+    // drain and learn why before the socket (and its buffer) is dropped for good.
+    setTimeout(() => client.ws.terminate(), 5000).unref();
   }
 
   private sendNow(client: Client, message: Record<string, unknown>): void {

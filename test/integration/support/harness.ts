@@ -4,6 +4,9 @@ import path from 'node:path';
 import { Bridge, type BridgeOptions } from '../../../server/bridge';
 import type { LoggedEvent } from '../../../server/state/event-log';
 import { startFakeModel, writeCodexHome, type FakeModel } from '../../fake-model';
+import { CodexManagerContract } from '../../support/codex-manager-contract';
+
+
 
 export interface TestBridge {
   bridge: Bridge;
@@ -33,6 +36,10 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> = {}): P
   fs.mkdirSync(workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'a.txt'), 'old line\n');
   const fake = await startFakeModel({ label: 'the test model' });
+  // Every reply a test produces is also checked against codex-manager's response schemas
+  // (where its contract has one for that status): compatibility tested on real traffic.
+  const contract = new CodexManagerContract();
+  const contractViolations: string[] = [];
   writeCodexHome(codexHome, fake.baseUrl);
   const options: BridgeOptions = {
     dataDir,
@@ -40,6 +47,11 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> = {}): P
     runtimeEnv: { OPENAI_API_KEY: 'test-key-not-secret' },
     sessionDefaults: { cwd: workspace, filesystemSandbox: 'read-only' },
     validateReplies: true,
+    onReply: (spec, reply) => {
+      for (const problem of contract.checkResponse(spec.id, reply.status, reply.body)) {
+        contractViolations.push(`${spec.id} ${reply.status}: ${problem} in ${JSON.stringify(reply.body).slice(0, 300)}`);
+      }
+    },
     supervisor: { backoff: { initialMs: 50, maxMs: 400, factor: 2 } },
     ...overrides,
   };
@@ -76,6 +88,9 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> = {}): P
       await bridge.stop().catch(() => undefined);
       await fake.close();
       fs.rmSync(root, { recursive: true, force: true });
+      if (contractViolations.length) {
+        throw new Error(`replies that break codex-manager's contract:\n${[...new Set(contractViolations)].join('\n')}`);
+      }
     },
   };
 }
