@@ -25,4 +25,9 @@ export default tseslint.config(
     files: ['test/**'],
     languageOptions: { globals: { ...globals.mocha } },
   },
+  {
+    // Code that runs in a browser page: the chat webview (its tests declare their page globals).
+    files: ['webview/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

@@ -55,5 +55,7 @@ export function findRunningBridges(env: NodeJS.ProcessEnv = process.env): Discov
       fs.rmSync(file, { force: true });
     }
   }
-  return alive.sort((a, b) => b.started.localeCompare(a.started));
+  // Plain comparison, not localeCompare: ISO times sort correctly as bytes, and collation
+  // start-up costs tens of milliseconds on every CLI command.
+  return alive.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : 0));
 }

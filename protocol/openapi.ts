@@ -52,7 +52,17 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[], info:
     }
     const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
     for (const s of Object.values(schemas)) { delete s.$schema; delete s.$id; }
-    return schemas as Record<string, JsonSchema>;
+    // A zod schema object used in two slots (e.g. one `actor` field shared by two
+    // operations) is emitted once and referenced by its first slot's id; slots are not
+    // components, so such references are inlined.
+    const inlineSlots = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(inlineSlots);
+      if (node === null || typeof node !== 'object') return node;
+      const ref = (node as { $ref?: unknown }).$ref;
+      if (typeof ref === 'string' && ref.startsWith('#/components/schemas/__')) return inlineSlots(schemas[ref.slice('#/components/schemas/'.length)]);
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineSlots(v)]));
+    };
+    return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, inlineSlots(s) as JsonSchema]));
   };
   const input = convert('input');
   const output = convert('output');

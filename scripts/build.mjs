@@ -2,7 +2,10 @@
 // Bundles every shipped entry point with esbuild into dist/:
 //   dist/server.js     the bridge (editor: `node dist/server.js --stdio`; headless via the CLI)
 //   dist/cli.js        the `codex-manager` CLI (including `serve`)
-//   dist/extension.js  the VS Code extension host side (`vscode` stays external)
+//   dist/extension.js  the VS Code extension host side (`vscode` stays external): the small
+//                      activation half; dist/extension-core.js (language client, zod, views)
+//                      is loaded from it on first use, so activation parses ~20 KiB, not ~1 MiB
+//   dist/test/extension-suite.js  the mocha suite run inside the extension host (e2e; not shipped)
 //   dist/webview.js    the chat UI bundle (browser)
 // Entries whose source does not exist yet are skipped, so the build never lies about it.
 // Flags: --watch, --minify (packaging), --metafile (size report in dist/meta-*.json).
@@ -19,8 +22,11 @@ const node = { platform: 'node', target: 'node20', format: 'cjs', external: ['vs
 const entries = [
   { name: 'server', src: 'server/main.ts', ...node },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
-  { name: 'extension', src: 'extension/extension.ts', ...node },
-  { name: 'webview', src: 'webview/main.ts', platform: 'browser', target: 'es2022', format: 'iife' },
+  // The banner lets activation measure the bundle's own evaluation (extension/extension.ts).
+  { name: 'extension', src: 'extension/extension.ts', ...node, banner: { js: '"use strict";var __codexLoadStart = performance.now();' } },
+  { name: 'extension-core', src: 'extension/core.ts', ...node },
+  { name: 'test/extension-suite', src: 'test/e2e/extension/index.ts', ...node, external: ['vscode', 'mocha'] },
+  { name: 'webview', src: 'webview/main.ts', platform: 'browser', target: 'es2022', format: 'iife', loader: { '.ttf': 'file' } },
 ];
 
 const builds = entries.filter((e) => fs.existsSync(path.join(root, e.src))).map(({ name, src, ...opts }) => ({

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Sets up everything the test suites need (idempotent; fast when already there) and
-# runs every suite. This is the README's test command (`npm run test:all`).
+# Sets up everything the suites need (idempotent; fast when already there) and runs every
+# suite. This is the README's test command (`npm run test:all`); CI runs it via .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci --no-audit --no-fund
 t0=$SECONDS
-npm test
+[ -d node_modules ] || npm ci --no-audit --no-fund
+# Debian Chromium (webview and UI tests), Node 24 and code-server (a real VS Code) in .tools/
+bash scripts/e2e/setup.sh
+echo "== setup done in $((SECONDS - t0)) s"
+npm test                 # typecheck, lint, build, unit, integration (real codex), CLI, webview
+echo "== npm test done at $((SECONDS - t0)) s"
+npm run test:python      # the Python SDK (venv, ruff, mypy --strict, pytest incl. a real bridge)
+echo "== python done at $((SECONDS - t0)) s"
+npm run test:e2e         # the extension in a real VS Code: extension-host suites and UI scenarios
 echo "all suites passed in $((SECONDS - t0)) s"

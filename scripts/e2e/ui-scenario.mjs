@@ -118,8 +118,12 @@ export class Scenario {
     this.lap(`opened ${file}`);
   }
 
-  /** Run a command by its palette title (e.g. "Codex: New Chat"), through F1. */
-  async runCommand(title) {
+  /**
+   * Run a command by its palette title (e.g. "Codex: New Chat"), through F1. With
+   * `opensInput`, the command asks for text in the same quick-input widget: wait for that
+   * prompt (its aria-label) instead of for the widget to close.
+   */
+  async runCommand(title, { opensInput } = {}) {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -128,7 +132,8 @@ export class Scenario {
     const row = this.page.locator('.quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
     await row.click();
-    await input.waitFor({ state: 'hidden' });
+    if (opensInput) await this.page.locator(`.quick-input-widget input[aria-label=${cssString(opensInput)}]`).waitFor({ state: 'visible' });
+    else await input.waitFor({ state: 'hidden' });
     this.lap(`ran command "${title}"`);
   }
 

@@ -27,3 +27,12 @@ describe('openapi.json', () => {
     }
   });
 });
+
+describe('openapi.json references', () => {
+  it('every $ref points at a defined component', () => {
+    const text = fs.readFileSync('openapi.json', 'utf8');
+    const doc = JSON.parse(text) as { components: { schemas: Record<string, unknown> } };
+    const refs = [...text.matchAll(/"\$ref": "#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual([...new Set(refs)].filter((r) => !(r in doc.components.schemas)), []);
+  });
+});

@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import type { ApprovalActions } from './approvals/approval-actions';
+import type { BridgeClient } from './bridge/bridge-client';
+import { describeError } from './bridge/errors';
+import { selectionMessage } from './chat/editor-actions';
+import { COMMANDS, LENS_COMMANDS } from './ids';
+import type { SessionController } from './session/session-controller';
+
+export interface CommandDeps {
+  bridge: BridgeClient;
+  sessions: SessionController;
+  approvals: ApprovalActions;
+  revealChat: () => Promise<void>;
+}
+
+export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * What each command does once the core is loaded; extension.ts registers thin proxies at
+ * activation so the palette works before the bridge exists. Return values are for
+ * callers such as tests (`executeCommand` resolves with them).
+ */
+export function createCommands(d: CommandDeps): CommandTable {
+  const report = <T>(what: string, work: () => Promise<T>) => async (): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Codex: ${what} failed: ${describeError(error)}`);
+      return undefined;
+    }
+  };
+
+  return {
+    [COMMANDS.newSession]: report('starting a session', async () => {
+      const ref = await d.sessions.newSession();
+      await d.revealChat();
+      return ref.sessionId;
+    }),
+
+    [COMMANDS.sendMessage]: async (text?: unknown) => {
+      const message = typeof text === 'string' && text.trim() ? text
+        : await vscode.window.showInputBox({ title: 'Send to Codex', prompt: 'Message for the active session', ignoreFocusOut: true });
+      if (!message?.trim()) return undefined;
+      return report('sending', () => d.sessions.sendMessage(message))();
+    },
+
+    [COMMANDS.sendSelection]: async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showInformationMessage('Codex: open a file and select some code first.');
+        return undefined;
+      }
+      const instruction = await vscode.window.showInputBox({
+        title: 'Send Selection to Codex', prompt: 'What should Codex do with the selection? (Enter sends it as is)', ignoreFocusOut: true,
+      });
+      if (instruction === undefined) return undefined; // Escape: the user changed their mind
+      const message = selectionMessage(editor, instruction);
+      if (!message) {
+        void vscode.window.showInformationMessage('Codex: the selection is empty.');
+        return undefined;
+      }
+      await d.revealChat();
+      return report('sending the selection', () => d.sessions.sendMessage(message))();
+    },
+
+    [COMMANDS.interrupt]: report('interrupting', async () => {
+      const interrupted = await d.sessions.interrupt();
+      if (!interrupted) void vscode.window.showInformationMessage('Codex: no turn is running in this session.');
+      return interrupted;
+    }),
+
+    [COMMANDS.restartRuntime]: report('restarting', async () => {
+      // A bridge that is down (crashed too often, codex was missing) or that started with
+      // other settings (codexPath, codexHome, demoModel) is restarted as a whole.
+      if (d.bridge.state !== 'running' || d.bridge.settingsChanged()) {
+        await d.bridge.restart();
+        return 'bridge';
+      }
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codex: restarting the runtime…' },
+        () => d.bridge.call('restartRuntime'));
+      return 'runtime';
+    }),
+
+    [LENS_COMMANDS.accept]: (approvalId: unknown) => d.approvals.decideAndReport(String(approvalId), 'accept'),
+    [LENS_COMMANDS.acceptForSession]: (approvalId: unknown) => d.approvals.decideAndReport(String(approvalId), 'accept', 'session'),
+    [LENS_COMMANDS.decline]: (approvalId: unknown) => d.approvals.decideAndReport(String(approvalId), 'decline'),
+    [LENS_COMMANDS.showDiff]: (approvalId: unknown, file: unknown) => d.approvals.showDiffAndReport(String(approvalId), String(file)),
+  };
+}

@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { SETTINGS_SECTION } from './ids';
+
+export type SandboxSetting = 'default' | 'read-only' | 'workspace-write' | 'danger-full-access';
+export type ApprovalPolicySetting = 'default' | 'untrusted' | 'on-request' | 'on-failure' | 'never';
+
+/** `codexManager.*` as the code uses it (declared in package.json `contributes.configuration`). */
+export interface CodexSettings {
+  codexPath: string | undefined;
+  codexHome: string | undefined;
+  demoModel: 'auto' | 'on' | 'off';
+  defaultSandbox: SandboxSetting;
+  approvalPolicy: ApprovalPolicySetting;
+  notifyApprovals: boolean;
+}
+
+/** Settings that only take effect when the bridge starts. */
+export const BRIDGE_SETTINGS = ['codexPath', 'codexHome', 'demoModel'] as const;
+
+export function readSettings(): CodexSettings {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const text = (key: string): string | undefined => c.get<string>(key)?.trim() || undefined;
+  return {
+    codexPath: text('codexPath'),
+    codexHome: text('codexHome'),
+    demoModel: c.get<CodexSettings['demoModel']>('demoModel') ?? 'auto',
+    defaultSandbox: c.get<SandboxSetting>('defaultSandbox') ?? 'default',
+    approvalPolicy: c.get<ApprovalPolicySetting>('approvalPolicy') ?? 'default',
+    notifyApprovals: c.get<boolean>('notifyApprovals') ?? true,
+  };
+}
+
+/** The createSession body the settings ask for ("default" leaves it to the bridge). */
+export function sessionOptions(s: CodexSettings): { filesystemSandbox?: Exclude<SandboxSetting, 'default'>; approvalPolicy?: Exclude<ApprovalPolicySetting, 'default'> } {
+  return {
+    ...(s.defaultSandbox !== 'default' ? { filesystemSandbox: s.defaultSandbox } : {}),
+    ...(s.approvalPolicy !== 'default' ? { approvalPolicy: s.approvalPolicy } : {}),
+  };
+}

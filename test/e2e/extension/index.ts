@@ -1,0 +1,23 @@
+import Mocha from 'mocha';
+
+/**
+ * The extension-host test entry (`extensionTestsPath`), bundled by scripts/build.mjs into
+ * dist/test/extension-suite.js. The test files are bundled in, so instead of mocha loading
+ * files we install its globals (`pre-require`) and then evaluate them.
+ */
+export async function run(): Promise<void> {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false, // relayed through the browser console: no ANSI codes
+    timeout: 60_000,
+    ...(process.env.MOCHA_GREP ? { grep: process.env.MOCHA_GREP } : {}),
+  });
+  mocha.suite.emit('pre-require', globalThis, 'extension-suite', mocha);
+  await import('./activation.test');
+  await import('./chat-flow.test');
+  await import('./bridge-crash.test');
+  await import('./missing-codex.test');
+  await new Promise<void>((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
+  });
+}

@@ -1,0 +1,159 @@
+import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import { Marked, type Tokens } from 'marked';
+import { h, iconButton } from './dom';
+
+/**
+ * Model output → sanitized DOM. Three layers, so one mistake is not enough:
+ *  1. marked renders raw HTML in the markdown as escaped text (the user sees `<img …>`),
+ *     links only with safe destinations, images as links (CSP blocks remote images anyway);
+ *  2. DOMPurify with an allow-list of tags and attributes (no `style`, no `data-*`, no
+ *     event handlers, no forms or buttons) and safe URL schemes;
+ *  3. our own controls (code block toolbars) are added after sanitizing, with the DOM API,
+ *     so nothing in the model's text can forge one.
+ * Rendered fragments are cached by text (bounded LRU): scrolling a long transcript back
+ * and forth re-uses them instead of re-parsing.
+ */
+
+const ALLOWED_TAGS = [
+  'a', 'blockquote', 'br', 'code', 'del', 'div', 'em', 'h3', 'h4', 'h5', 'h6', 'hr', 'input', 'kbd', 'li', 'ol', 'p',
+  'pre', 's', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
+];
+const ALLOWED_ATTR = ['href', 'title', 'class', 'start', 'align', 'type', 'checked', 'disabled'];
+/** http(s), mailto, and scheme-less (relative or absolute file paths); nothing else. */
+const SAFE_URI = /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
+const PURIFY_CONFIG: Config = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOWED_URI_REGEXP: SAFE_URI,
+  FORBID_ATTR: ['style'],
+  KEEP_CONTENT: true,
+};
+
+export type LinkTarget = { kind: 'external'; url: string } | { kind: 'file'; path: string };
+
+/** Where a link in model output may lead: the web, a mail client, or a file in the workspace. */
+export function classifyHref(href: string): LinkTarget | null {
+  const value = href.trim();
+  if (!value || value.startsWith('#')) return null;
+  if (/^(?:https?:\/\/|mailto:)/i.test(value)) return { kind: 'external', url: value };
+  if (/^file:/i.test(value)) {
+    try {
+      return { kind: 'file', path: decodeURIComponent(new URL(value).pathname).replace(/^\/([a-z]:)/i, '$1') };
+    } catch {
+      return null;
+    }
+  }
+  if (/^\/[a-z]:[\\/]/i.test(value)) return { kind: 'file', path: safeDecode(value.slice(1)) }; // see fileHref
+  if (/^[a-z]:[\\/]/i.test(value)) return { kind: 'file', path: value };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return null; // javascript:, command:, data:, vscode:, ...
+  return { kind: 'file', path: safeDecode(value) };
+}
+
+/** The href we emit for a file link: scheme-less so the sanitizer's URL rule keeps it. */
+function fileHref(path: string): string {
+  return /^[a-z]:[\\/]/i.test(path) ? `/${path}` : path;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export class MarkdownRenderer {
+  private readonly marked: Marked;
+  private readonly purify: DOMPurify;
+  private readonly cache = new Map<string, DocumentFragment>();
+  private cachedChars = 0;
+
+  /** The cache is bounded by entries and by the text they hold (DOM size follows text size). */
+  constructor(private readonly cacheSize = 300, private readonly cacheChars = 2_000_000) {
+    this.purify = createDOMPurify(window);
+    this.marked = new Marked({
+      gfm: true,
+      breaks: false,
+      async: false,
+      renderer: {
+        html(token: Tokens.HTML | Tokens.Tag): string {
+          return escapeHtml(token.text);
+        },
+        heading(token: Tokens.Heading): string {
+          // Each message already sits under an h2: the model's headings start at h3.
+          const level = Math.min(6, token.depth + 2);
+          return `<h${level} class="md-h${token.depth}">${this.parser.parseInline(token.tokens)}</h${level}>\n`;
+        },
+        link(token: Tokens.Link): string {
+          const text = this.parser.parseInline(token.tokens);
+          const target = classifyHref(token.href);
+          if (!target) return text;
+          const href = target.kind === 'external' ? target.url : fileHref(target.path);
+          const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
+          return `<a href="${escapeHtml(href)}"${title}>${text}</a>`;
+        },
+        image(token: Tokens.Image): string {
+          const label = escapeHtml(token.text || token.href);
+          const target = classifyHref(token.href);
+          if (!target) return label;
+          const href = target.kind === 'external' ? target.url : fileHref(target.path);
+          return `<a href="${escapeHtml(href)}" class="md-image-link">${label}</a>`;
+        },
+      },
+    });
+  }
+
+  /** Sanitized DOM for `text`; `cache: false` for text that changes every frame (streaming tails). */
+  render(text: string, cache = true): DocumentFragment {
+    if (cache) {
+      const hit = this.cache.get(text);
+      if (hit) {
+        this.cache.delete(text);
+        this.cache.set(text, hit);
+        return hit.cloneNode(true) as DocumentFragment;
+      }
+    }
+    const html = this.marked.parse(text, { async: false });
+    const fragment = this.purify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true });
+    enhance(fragment);
+    if (!cache) return fragment;
+    this.cache.set(text, fragment);
+    this.cachedChars += text.length;
+    while (this.cache.size > this.cacheSize || (this.cachedChars > this.cacheChars && this.cache.size > 1)) {
+      const oldest = this.cache.keys().next().value!;
+      this.cache.delete(oldest);
+      this.cachedChars -= oldest.length;
+    }
+    return fragment.cloneNode(true) as DocumentFragment;
+  }
+}
+
+/** Adds our controls to sanitized output. Runs on trusted DOM only (after DOMPurify). */
+function enhance(fragment: DocumentFragment): void {
+  for (const pre of Array.from(fragment.querySelectorAll('pre'))) {
+    const code = pre.querySelector('code');
+    const lang = /(?:^|\s)language-(\S+)/.exec(code?.className ?? '')?.[1] ?? '';
+    const block = h('div', { class: 'code-block' });
+    const toolbar = h('div', { class: 'code-toolbar' },
+      h('span', { class: 'code-lang' }, lang),
+      iconButton('copy', 'Copy code', { 'data-code-action': 'copy' }),
+      iconButton('insert', 'Insert code at cursor', { 'data-code-action': 'insert' }));
+    pre.replaceWith(block);
+    block.append(toolbar, pre);
+  }
+  for (const table of Array.from(fragment.querySelectorAll('table'))) {
+    const wrap = h('div', { class: 'table-wrap' });
+    table.replaceWith(wrap);
+    wrap.append(table);
+  }
+  for (const a of Array.from(fragment.querySelectorAll('a'))) {
+    a.rel = 'noopener noreferrer';
+    if (!a.title) a.title = a.getAttribute('href') ?? '';
+  }
+}

@@ -1,0 +1,171 @@
+import { h } from './dom';
+import type { MarkdownRenderer } from './markdown';
+
+/**
+ * Markdown for a message that is still growing. Re-rendering the whole message on every
+ * frame costs O(length) per frame (a long answer would get slower as it streams), so the
+ * text is split at a stable boundary: complete blocks before it are rendered once and
+ * kept, only the tail after it is re-rendered. A tail that is an open code block (the
+ * model writing a long file) is not re-parsed at all: new code is appended as text.
+ * When the message completes it gets one full render (lists or references split across
+ * blocks come out right then).
+ */
+export class MarkdownView {
+  readonly el = h('div', { class: 'markdown' });
+  private stableEl: HTMLElement | null = null;
+  private tailEl: HTMLElement | null = null;
+  private stableText = '';
+  private shown: string | null = null;
+  private scanner = new BoundaryScanner();
+  /** The open code block rendered in the tail, grown by appending text. */
+  private openBlock: { start: number; code: HTMLElement; chunk: HTMLElement; chunkLines: number; upTo: number } | null = null;
+  /** Adaptive pacing: a tail that takes long to render is re-rendered less often. */
+  private notBefore = 0;
+
+  constructor(private readonly md: MarkdownRenderer) {}
+
+  /** The final text: one full render (from the renderer's cache when it has it). */
+  setText(text: string): void {
+    if (this.shown === text && !this.stableEl) return;
+    this.el.replaceChildren(this.md.render(text));
+    this.stableEl = this.tailEl = null;
+    this.stableText = '';
+    this.openBlock = null;
+    this.shown = text;
+  }
+
+  /**
+   * A streaming snapshot of the text; call at most once per frame. Returns false when it
+   * skipped this frame to pace itself (a huge tail costs milliseconds per render): the
+   * caller asks again on a later frame.
+   */
+  stream(text: string): boolean {
+    if (this.shown === text) return true;
+    const start = performance.now();
+    if (start < this.notBefore) return false;
+    if (!this.stableEl || !this.tailEl || !this.shown || !text.startsWith(this.shown)) {
+      // display: contents on both wrappers keeps the blocks siblings for CSS margins.
+      this.stableEl = h('div', { class: 'md-stable' });
+      this.tailEl = h('div', { class: 'md-tail' });
+      this.el.replaceChildren(this.stableEl, this.tailEl);
+      this.stableText = '';
+      this.scanner = new BoundaryScanner();
+      this.openBlock = null;
+    }
+    const boundary = this.scanner.scan(text);
+    if (boundary > this.stableText.length) {
+      this.stableEl.append(this.md.render(text.slice(this.stableText.length, boundary), false));
+      this.stableText = text.slice(0, boundary);
+      this.openBlock = null;
+    }
+    const fence = this.scanner.openFenceAt(boundary);
+    if (fence) this.growCodeBlock(text, boundary, fence);
+    else {
+      this.openBlock = null;
+      this.tailEl.replaceChildren(this.md.render(text.slice(boundary), false));
+    }
+    this.shown = text;
+    // Past a few ms per render, leave at least as long again before the next one, so a
+    // growing tail never takes more than about half of the main thread from input.
+    const took = performance.now() - start;
+    this.notBefore = took > PACE_ABOVE_MS ? performance.now() + took : 0;
+    return true;
+  }
+
+  /** The tail is `fence.line` + code, with no closing fence yet: append the new code only. */
+  private growCodeBlock(text: string, boundary: number, fence: { line: string; contentStart: number }): void {
+    if (!this.openBlock || this.openBlock.start !== boundary) {
+      // Render an empty block with the same info string: the same DOM (and toolbar) as the final one.
+      const shell = this.md.render(`${fence.line}\n${fence.line.trim().match(/^[`~]+/)![0]}`, false);
+      const code = shell.querySelector('pre code') as HTMLElement | null;
+      if (!code) {
+        this.tailEl!.replaceChildren(this.md.render(text.slice(boundary), false));
+        return;
+      }
+      const chunk = h('span', { class: 'code-chunk' });
+      code.replaceChildren(chunk);
+      this.tailEl!.replaceChildren(shell);
+      this.openBlock = { start: boundary, code, chunk, chunkLines: 0, upTo: fence.contentStart };
+    }
+    const block = this.openBlock;
+    if (text.length <= block.upTo) return;
+    // Code goes into block-level chunks of CHUNK_LINES lines, split at line ends: appending
+    // re-lays out only the last chunk, not a code block of thousands of lines.
+    const added = text.slice(block.upTo);
+    block.upTo = text.length;
+    const lastBreak = added.lastIndexOf('\n');
+    if (lastBreak === -1 || block.chunkLines < CHUNK_LINES) {
+      block.chunk.append(added);
+      block.chunkLines += countLines(added);
+      return;
+    }
+    block.chunk.append(added.slice(0, lastBreak + 1));
+    block.chunk = h('span', { class: 'code-chunk' }, added.slice(lastBreak + 1));
+    block.chunkLines = 0;
+    block.code.append(block.chunk);
+  }
+}
+
+const FENCE = /^(?: {0,3})(`{3,}|~{3,})/;
+const PACE_ABOVE_MS = 4;
+const CHUNK_LINES = 80;
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+}
+
+/**
+ * Finds stable boundaries incrementally: the offset of the start of the last top-level
+ * block that follows a blank line outside any code fence, so everything before it is
+ * complete markdown. Each call resumes where the last one stopped (the text only grows),
+ * so a frame costs O(new text), not O(message). Lines that start indented are not
+ * boundaries: they may continue a list item.
+ */
+export class BoundaryScanner {
+  private boundary = 0;
+  private pos = 0;
+  private fence: string | null = null;
+  private fenceStart = -1;
+  private fenceContentStart = -1;
+  private fenceLine = '';
+  private blankBefore = false;
+
+  scan(text: string): number {
+    for (;;) {
+      const end = text.indexOf('\n', this.pos);
+      if (end === -1) break; // the last line may still grow: never a boundary
+      const line = text.slice(this.pos, end);
+      const marker = FENCE.exec(line)?.[1];
+      if (this.fence) {
+        if (marker && marker[0] === this.fence[0] && marker.length >= this.fence.length && line.trim() === marker) this.fence = null;
+        this.blankBefore = false;
+      } else if (line.trim() === '') {
+        this.blankBefore = true;
+      } else {
+        if (this.blankBefore && !/^[ \t]/.test(line)) this.boundary = this.pos;
+        if (marker) {
+          this.fence = marker;
+          this.fenceStart = this.pos;
+          this.fenceContentStart = end + 1;
+          this.fenceLine = line;
+        }
+        this.blankBefore = false;
+      }
+      this.pos = end + 1;
+    }
+    return this.boundary;
+  }
+
+  /** The fence still open at the end of the scanned text, when it starts exactly at `boundary` (unindented). */
+  openFenceAt(boundary: number): { line: string; contentStart: number } | null {
+    if (!this.fence || this.fenceStart !== boundary || !/^[`~]/.test(this.fenceLine)) return null;
+    return { line: this.fenceLine, contentStart: this.fenceContentStart };
+  }
+}
+
+/** One-shot form of BoundaryScanner (tests, and anyone who has the whole text). */
+export function stableBoundary(text: string): number {
+  return new BoundaryScanner().scan(text);
+}
