@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 python/.venv/bin/pip install --disable-pip-version-check -q -r python/requirements-dev.txt
 python/.venv/bin/pip install --disable-pip-version-check -q --no-deps -e python
 cd python
-.venv/bin/ruff check src tests ../scripts/generate-python-models.py
-.venv/bin/ruff format --check src tests ../scripts/generate-python-models.py
+.venv/bin/ruff check src tests sdkgen ../scripts/generate-python-models.py
+.venv/bin/ruff format --check src tests sdkgen ../scripts/generate-python-models.py
 .venv/bin/mypy
+.venv/bin/mypy --strict sdkgen
 .venv/bin/python ../scripts/generate-python-models.py --check
 .venv/bin/pytest -q

@@ -14,6 +14,11 @@
 # Usage: scripts/e2e/setup.sh            (env: E2E_TOOLS_DIR to install elsewhere)
 # Works non-interactively (CI=true, no stdin); must run as root when apt packages are missing.
 set -euo pipefail
+# Run from `npm run …`, this script inherits the outer npm's npm_* variables; the inner
+# npm installs below would take them as their own config. One of them,
+# npm_config_user_agent ("… node/v20 …"), makes code-server's postinstall refuse to
+# install under Node 24. Start from a clean npm environment.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep '^npm_' || true)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="${E2E_TOOLS_DIR:-$ROOT/.tools}"
