@@ -89,6 +89,25 @@ export class Bridge {
         serverRequest: (request, generation) => router.serverRequest(request, generation),
       },
     );
+    // The runtime starts now, while the bridge opens the rest of its state: start-up is
+    // then the slower of the two, not their sum. Nothing routes to services before ready.
+    runtime.onState((state) => events.append('runtime_state', null, { state, health: runtime.health() }));
+    const runtimeReady = runtime.start();
+    runtimeReady.catch(() => undefined); // awaited below; this only avoids an unhandled rejection meanwhile
+    try {
+      return await Bridge.assemble(opts, { startedAt, store, events, pending, tracker, router, runtime }, runtimeReady);
+    } catch (error) {
+      await runtime.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async assemble(
+    opts: BridgeOptions,
+    parts: { startedAt: string; store: Store; events: EventLog; pending: PendingRegistry; tracker: TurnTracker; router: RuntimeRouter; runtime: RuntimeSupervisor },
+    runtimeReady: Promise<void>,
+  ): Promise<Bridge> {
+    const { startedAt, store, events, pending, tracker, router, runtime } = parts;
     const index = await SessionIndex.open(store);
     const sessionDefaults: SessionDefaults = {
       cwd: process.cwd(),
@@ -115,7 +134,7 @@ export class Bridge {
     };
     wireRuntimeLifecycle(services);
     const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }), router);
-    await runtime.start();
+    await runtimeReady;
     return bridge;
   }
 
@@ -135,7 +154,6 @@ export class Bridge {
 
 /** Runtime exits expire what it was asked; restarts resume loaded threads; both are events. */
 function wireRuntimeLifecycle(s: BridgeServices): void {
-  s.runtime.onState((state) => s.events.append('runtime_state', null, { state, health: s.runtime.health() }));
   s.runtime.onExit((exit) => {
     s.pending.expireGeneration(exit.generation, `runtime exited (${exit.signal ?? `code ${exit.code ?? '?'}`})`);
     for (const ended of s.tracker.reset()) s.events.append('turn_aborted', ended.threadId, { ...ended, reason: 'runtime_exited' });

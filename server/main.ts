@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { runEditorServer } from './transports/editor/editor-server';
 import { BRIDGE_VERSION } from './version';
 import { defaultDataDir, startBridgeStack, type RunningBridge } from './stack';
 
@@ -28,6 +27,8 @@ Options (environment variable in brackets):
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes('--stdio')) {
+    // Loaded only in editor mode: the language-server library is a third of start-up.
+    const { runEditorServer } = await import('./transports/editor/editor-server');
     runEditorServer((init) => startBridgeStack({
       mode: 'editor',
       host: '127.0.0.1',
