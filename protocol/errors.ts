@@ -63,10 +63,6 @@ export class BridgeError extends Error {
   }
 }
 
-export function isBridgeError(e: unknown): e is BridgeError {
-  return e instanceof BridgeError;
-}
-
 /** Any thrown value as a BridgeError; unknown failures become `internal_error` without leaking internals. */
 export function toBridgeError(e: unknown): BridgeError {
   if (e instanceof BridgeError) return e;

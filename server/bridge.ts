@@ -53,7 +53,6 @@ export class Bridge {
   private constructor(
     readonly services: BridgeServices,
     readonly operations: OperationTable,
-    private readonly router: RuntimeRouter,
   ) {}
 
   get runtime(): RuntimeSupervisor { return this.services.runtime; }
@@ -95,7 +94,7 @@ export class Bridge {
     const runtimeReady = runtime.start();
     runtimeReady.catch(() => undefined); // awaited below; this only avoids an unhandled rejection meanwhile
     try {
-      return await Bridge.assemble(opts, { startedAt, store, events, pending, tracker, router, runtime }, runtimeReady);
+      return await Bridge.assemble(opts, { startedAt, store, events, pending, tracker, runtime }, runtimeReady);
     } catch (error) {
       await runtime.stop().catch(() => undefined);
       throw error;
@@ -104,10 +103,10 @@ export class Bridge {
 
   private static async assemble(
     opts: BridgeOptions,
-    parts: { startedAt: string; store: Store; events: EventLog; pending: PendingRegistry; tracker: TurnTracker; router: RuntimeRouter; runtime: RuntimeSupervisor },
+    parts: { startedAt: string; store: Store; events: EventLog; pending: PendingRegistry; tracker: TurnTracker; runtime: RuntimeSupervisor },
     runtimeReady: Promise<void>,
   ): Promise<Bridge> {
-    const { startedAt, store, events, pending, tracker, router, runtime } = parts;
+    const { startedAt, store, events, pending, tracker, runtime } = parts;
     const index = await SessionIndex.open(store);
     const sessionDefaults: SessionDefaults = {
       cwd: process.cwd(),
@@ -133,7 +132,7 @@ export class Bridge {
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
-    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }), router);
+    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }));
     await runtimeReady;
     return bridge;
   }
@@ -148,8 +147,6 @@ export class Bridge {
     await this.services.store.close();
   }
 
-  /** For diagnostics: the event router (tests inspect it). */
-  get runtimeRouter(): RuntimeRouter { return this.router; }
 }
 
 /** Runtime exits expire what it was asked; restarts resume loaded threads; both are events. */

@@ -42,9 +42,9 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Whether codex would find credentials of its own (so no demo model is needed). */
-function hasOpenAiCredentials(codexHome: string | undefined, env: NodeJS.ProcessEnv): boolean {
+function hasOpenAiCredentials(env: NodeJS.ProcessEnv): boolean {
   if (env.OPENAI_API_KEY) return true;
-  const home = codexHome ?? env.CODEX_HOME ?? path.join(env.HOME ?? os.homedir(), '.codex');
+  const home = env.CODEX_HOME ?? path.join(env.HOME ?? os.homedir(), '.codex');
   return fs.existsSync(path.join(home, 'auth.json'));
 }
 
@@ -57,7 +57,7 @@ function hasOpenAiCredentials(codexHome: string | undefined, env: NodeJS.Process
 export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunningBridge> {
   const dataDir = path.resolve(opts.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const useDemo = opts.demo === 'on' || (opts.demo === 'auto' && !opts.codexHome && !hasOpenAiCredentials(undefined, env));
+  const useDemo = opts.demo === 'on' || (opts.demo === 'auto' && !opts.codexHome && !hasOpenAiCredentials(env));
   let demoModel: FakeModel | undefined;
   let codexHome = opts.codexHome;
   const runtimeEnv: Record<string, string> = {};

@@ -24,6 +24,3 @@ export const OPERATIONS = {
 
 export type Operations = typeof OPERATIONS;
 export type OperationId = keyof Operations;
-
-/** The handlers a domain must provide: one per operation it declares. */
-export type DomainHandlerKeys<D> = keyof D & OperationId;

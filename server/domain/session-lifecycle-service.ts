@@ -225,7 +225,7 @@ export class SessionLifecycle {
   }
 
   private async requireNoActiveTurn(meta: SessionMeta): Promise<void> {
-    const active = await this.sessions.activeTurn(meta);
+    const active = this.sessions.activeTurn(meta);
     if (active) throw conflict(meta.sessionId, 'turn_in_progress', `has a turn in progress (${active}); wait for it or interrupt it`, { turnId: active });
   }
 }

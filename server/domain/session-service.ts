@@ -130,7 +130,7 @@ export class SessionService {
 
   async send(sessionId: string, input: SendMessageInput): Promise<{ turnId: string }> {
     const meta = await this.resolve(sessionId);
-    const active = await this.activeTurn(meta);
+    const active = this.activeTurn(meta);
     if (active) {
       throw new BridgeError('conflict', `session ${sessionId} already has a turn in progress (${active}); interrupt it or wait`, { details: { turnId: active } });
     }
@@ -240,23 +240,11 @@ export class SessionService {
     return adopted;
   }
 
-  /**
-   * The turn in progress: the tracker's answer, confirmed by the runtime when it names
-   * one, so that a turn whose end the tracker missed cannot block the session for good
-   * (codex 0.169 announces a review turn under another id than the one it completes).
-   */
-  async activeTurn(meta: SessionMeta): Promise<string | undefined> {
-    const threadId = threadIdOf(meta);
-    const tracked = this.tracker.activeTurn(threadId);
-    if (!tracked) return undefined;
-    try {
-      const params: ThreadReadParams = { threadId, includeTurns: false };
-      const { thread } = await this.runtime.request<{ thread: RuntimeThread }>('thread/read', params);
-      return thread.status.type === 'active' ? tracked : undefined;
-    } catch {
-      return tracked;
-    }
+  /** The turn in progress, as the runtime's turn notifications tell the tracker. */
+  activeTurn(meta: SessionMeta): string | undefined {
+    return this.tracker.activeTurn(threadIdOf(meta));
   }
+
 
   /** After a runtime restart: load again every thread the previous process had loaded. */
   resumeAfterRestart(): ReturnType<ThreadLoader['resumeAfterRestart']> {
