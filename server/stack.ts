@@ -67,14 +67,21 @@ export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEn
     writeCodexHome(codexHome, demoModel.baseUrl);
     runtimeEnv.OPENAI_API_KEY = 'offline-demo-no-key';
   }
-  const bridge = await Bridge.start({
-    dataDir,
-    ...(opts.codexPath ? { codexPath: opts.codexPath } : {}),
-    ...(codexHome ? { codexHome } : {}),
-    runtimeEnv,
-    ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
-    sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
-  });
+  let bridge: Bridge;
+  try {
+    bridge = await Bridge.start({
+      dataDir,
+      ...(opts.codexPath ? { codexPath: opts.codexPath } : {}),
+      ...(codexHome ? { codexHome } : {}),
+      runtimeEnv,
+      ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+      sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
+    });
+  } catch (error) {
+    // No codex, or it would not start: the demo model's server must not keep `serve` alive.
+    await demoModel?.close();
+    throw error;
+  }
   const tokenFile = path.resolve(opts.tokenFile ?? path.join(dataDir, 'token'));
   const api = await startApiServer(bridge, {
     host: opts.host,

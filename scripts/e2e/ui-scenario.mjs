@@ -67,12 +67,15 @@ export class Scenario {
     // Contributed containers appear once the extension host has scanned the extensions.
     const item = this.page.locator(`.activitybar .action-item:has(a[aria-label^=${cssString(label)}])`).first();
     await item.waitFor({ timeout });
-    // Clicking the container that is already showing would hide the side bar again.
-    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) {
+    // Clicking the container that is already showing would hide the side bar again. After a
+    // window reload the container can be the checked one while the side bar is hidden: then
+    // a click is what shows it.
+    const title = this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRe(label), 'i') });
+    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '') || !(await title.isVisible())) {
       await item.click();
       await this.#parkPointer(); // before the tooltip's hover delay runs out
     }
-    await this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRe(label), 'i') }).waitFor();
+    await title.waitFor();
     this.lap(`view container "${label}" shown`);
   }
 

@@ -16,7 +16,8 @@ export function resolveCodexBinary(explicitPath?: string, env: NodeJS.ProcessEnv
   if (env.CODEX_BIN) return env.CODEX_BIN;
   const found = findPinnedNativeBinary(searchFrom) ?? findPinnedNativeBinary(__dirname) ?? findOnPath(env);
   if (found) return found;
-  throw new Error('codex runtime not found: install codex (npm install -g @openai/codex), set codexManager.codexPath / --codex-path, or set CODEX_BIN');
+  throw new Error('codex runtime not found (no CODEX_BIN, no pinned @openai/codex next to the bridge, no `codex` on PATH): '
+    + 'install it with `npm install -g @openai/codex`, or give its path with --codex-path / CODEX_BIN (VS Code: the codexManager.codexPath setting)');
 }
 
 const TRIPLES: Record<string, string> = {

@@ -1,0 +1,33 @@
+// The package.json of the `codex-manager` npm package (the CLI and the headless bridge),
+// derived from the root package.json, which is the VS Code extension's manifest and private.
+// Derived, not written by hand, so the version, licence and repository have one source.
+//
+// What the package holds: the two bundles (dist/cli.js, dist/server.js: esbuild inlines every
+// JavaScript dependency, so there are no `dependencies`), README, CHANGELOG, LICENSE. The
+// bridge needs the `codex` runtime: the pinned @openai/codex is an *optional* dependency, so
+// `npm install -g` brings the tested version along where its platform binary exists and still
+// succeeds where it does not (then the bridge finds a `codex` on PATH, or says how to get one).
+
+/** Files of the staged package, relative to the stage folder (npm's `files`). */
+export const CLI_PACKAGE_FILES = ['dist/cli.js', 'dist/server.js', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+
+/** @param {Record<string, any>} root the root package.json */
+export function cliManifest(root) {
+  const codex = root.devDependencies?.['@openai/codex'];
+  if (!codex) throw new Error('package.json: no pinned @openai/codex in devDependencies');
+  return {
+    name: 'codex-manager',
+    version: root.version,
+    description: 'The codex-manager command: every operation of the Codex Manager bridge from the terminal, and `codex-manager serve`, a headless bridge around OpenAI\'s codex app-server.',
+    license: root.license,
+    author: root.author,
+    repository: root.repository,
+    bugs: root.bugs,
+    homepage: root.homepage,
+    keywords: ['codex', 'openai', 'agent', 'cli', 'codex-manager', 'app-server'],
+    bin: root.bin,
+    files: CLI_PACKAGE_FILES,
+    engines: { node: root.engines.node },
+    optionalDependencies: { '@openai/codex': codex },
+  };
+}
