@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { CODE_SERVER_ENTRY, NODE24, assertToolsInstalled } from './tools.mjs';
+import { assertToolsInstalled, vscodeBuild } from './tools.mjs';
 
 // A quiet, deterministic workbench: no welcome page, no chat/secondary side bar, nothing that
 // would try the (unreachable) marketplace or update servers and then log about it.
@@ -44,13 +44,16 @@ const live = new Set(); // servers not yet stopped; killed if this process goes 
  * @property {Record<string,unknown>} [settings] user settings, merged over QUIET_SETTINGS
  * @property {number} [reconnectionGraceTime] seconds an orphaned extension host lives on
  * @property {number} [startTimeoutMs]
+ * @property {string} [vscode] which workbench (tools.mjs VSCODE_BUILDS): `current` or `oldest`;
+ *   default E2E_VSCODE, else `current`
  */
 
 /** @param {CodeServerOptions} [options] */
 export async function startCodeServer(options = {}) {
-  assertToolsInstalled();
   const { extensions = [], smokeTestDriver = false, env = {}, settings = {},
     reconnectionGraceTime = 10, startTimeoutMs = 60_000 } = options;
+  const build = vscodeBuild(options.vscode);
+  assertToolsInstalled(build);
 
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'codex-e2e-cs-'));
   const dirs = {
@@ -81,7 +84,7 @@ export async function startCodeServer(options = {}) {
     // on folders that appear in the directory without an entry there are ignored.
     const isDir = (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
     const ordered = extensions.map((e) => path.resolve(e)).sort((a, b) => isDir(b) - isDir(a));
-    for (const ext of ordered) installExtension(ext, { commonArgs, childEnv, logFile, dirs });
+    for (const ext of ordered) installExtension(ext, { build, commonArgs, childEnv, logFile, dirs });
   } catch (err) {
     fs.rmSync(state, { recursive: true, force: true });
     throw err;
@@ -89,28 +92,28 @@ export async function startCodeServer(options = {}) {
 
   const port = await freePort();
   const args = [
-    CODE_SERVER_ENTRY, ...commonArgs,
+    build.entry, ...commonArgs,
     // An empty --config keeps code-server from reading/creating ~/.config/code-server/config.yaml.
     '--config', path.join(state, 'config.yaml'),
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override',
     // Without it, an extension host whose browser went away lingers for hours.
-    '--reconnection-grace-time', String(reconnectionGraceTime),
+    ...(build.reconnectionGraceTime ? ['--reconnection-grace-time', String(reconnectionGraceTime)] : []),
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   fs.writeFileSync(path.join(state, 'config.yaml'), '');
   const log = fs.openSync(logFile, 'a');
   // detached: its own process group, so stop() can take the extension host, pty host and
   // file watcher down with it.
-  const child = spawn(NODE24, args, { cwd: state, env: childEnv, stdio: ['ignore', log, log], detached: true });
+  const child = spawn(build.node, args, { cwd: state, env: childEnv, stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   const server = {
-    url, host, port, stateDir: state, logFile, pid: child.pid,
+    url, host, port, stateDir: state, logFile, pid: child.pid, vscode: build.vscode,
     /** Workbench URL for a folder (or a .code-workspace file), with an optional payload. */
     workbenchUrl({ folder, payload } = {}) {
       const q = new URLSearchParams();
@@ -135,7 +138,7 @@ export async function startCodeServer(options = {}) {
 }
 
 /** Folders are linked in as `<publisher>.<name>-<version>`; a .vsix goes through the CLI. */
-function installExtension(ext, { commonArgs, childEnv, logFile, dirs }) {
+function installExtension(ext, { build, commonArgs, childEnv, logFile, dirs }) {
   if (!fs.existsSync(ext)) throw new Error(`extension not found: ${ext}`);
   if (fs.statSync(ext).isDirectory()) {
     const pkg = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
@@ -143,7 +146,7 @@ function installExtension(ext, { commonArgs, childEnv, logFile, dirs }) {
     return;
   }
   // Offline and about a second: with --install-extension code-server installs and exits.
-  const r = spawnSync(NODE24, [CODE_SERVER_ENTRY, ...commonArgs, '--install-extension', ext, '--force'],
+  const r = spawnSync(build.node, [build.entry, ...commonArgs, '--install-extension', ext, '--force'],
     { env: childEnv, encoding: 'utf8', timeout: 120_000 });
   fs.appendFileSync(logFile, `$ code-server --install-extension ${ext}\n${r.stdout}${r.stderr}\n`);
   if (r.status !== 0) throw new Error(`installing ${ext} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);

@@ -17,11 +17,38 @@ export const CODE_SERVER_ENTRY = path.join(TOOLS_DIR, 'code-server', 'node_modul
 /** Debian's chromium; playwright's own browser builds cannot be downloaded here. */
 export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * The workbenches the harness can run (E2E_VSCODE picks one; default `current`):
+ * - `current`: code-server 4.139.1 = VS Code 1.139.1, on Node 24;
+ * - `oldest`: code-server 4.93.1 = VS Code 1.93.1, on the machine's Node 20 (what it requires),
+ *   the oldest release at or above our `engines.vscode` (^1.91.0) that npm has: code-server
+ *   published no 4.91.x or 4.92.x (1.91/1.92), and 4.90.3 is VS Code 1.90.
+ *   Installed by `setup.sh --oldest`.
+ */
+export const VSCODE_BUILDS = {
+  current: { vscode: '1.139.1', node: NODE24, entry: CODE_SERVER_ENTRY, setup: 'bash scripts/e2e/setup.sh', reconnectionGraceTime: true },
+  oldest: {
+    vscode: '1.93.1',
+    // --reconnection-grace-time came later; stop() kills the server's process group anyway.
+    reconnectionGraceTime: false,
+    node: process.env.E2E_NODE20 ?? 'node',
+    entry: path.join(TOOLS_DIR, 'code-server-oldest', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    setup: 'bash scripts/e2e/setup.sh --oldest',
+  },
+};
+
+/** The build E2E_VSCODE names (`current` when unset). */
+export function vscodeBuild(name = process.env.E2E_VSCODE ?? 'current') {
+  const build = VSCODE_BUILDS[name];
+  if (!build) throw new Error(`E2E_VSCODE=${name}: expected one of ${Object.keys(VSCODE_BUILDS).join(', ')}`);
+  return { name, ...build };
+}
+
 /** Fails early, with the fix, when setup.sh has not been run. */
-export function assertToolsInstalled() {
-  const missing = [NODE24, CODE_SERVER_ENTRY, CHROMIUM].filter((p) => !fs.existsSync(p));
+export function assertToolsInstalled(build = vscodeBuild()) {
+  const missing = [build.node === 'node' ? undefined : build.node, build.entry, CHROMIUM].filter((p) => p && !fs.existsSync(p));
   if (missing.length) {
-    throw new Error(`e2e tools missing (${missing.join(', ')}); run: bash scripts/e2e/setup.sh`);
+    throw new Error(`e2e tools missing (${missing.join(', ')}); run: ${build.setup}`);
   }
 }
 
