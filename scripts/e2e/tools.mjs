@@ -23,17 +23,23 @@ export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
  * - `oldest`: code-server 4.93.1 = VS Code 1.93.1, on the machine's Node 20 (what it requires),
  *   the oldest release at or above our `engines.vscode` (^1.91.0) that npm has: code-server
  *   published no 4.91.x or 4.92.x (1.91/1.92), and 4.90.3 is VS Code 1.90.
- *   Installed by `setup.sh --oldest`.
+ *   Installed by setup.sh when the machine's Node is 20.
  */
 export const VSCODE_BUILDS = {
-  current: { vscode: '1.139.1', node: NODE24, entry: CODE_SERVER_ENTRY, setup: 'bash scripts/e2e/setup.sh', reconnectionGraceTime: true },
+  current: {
+    vscode: '1.139.1', node: NODE24, nodeArgs: [], entry: CODE_SERVER_ENTRY, setup: 'bash scripts/e2e/setup.sh',
+    reconnectionGraceTime: true, smokeTestDriverArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+  },
   oldest: {
     vscode: '1.93.1',
     // --reconnection-grace-time came later; stop() kills the server's process group anyway.
     reconnectionGraceTime: false,
+    // No --vscode-option yet: the preload declares VS Code's own flag to code-server's CLI.
+    nodeArgs: ['--require', path.join(ROOT, 'scripts', 'e2e', 'code-server-legacy-preload.cjs')],
+    smokeTestDriverArgs: ['--enable-smoke-test-driver'],
     node: process.env.E2E_NODE20 ?? 'node',
     entry: path.join(TOOLS_DIR, 'code-server-oldest', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    setup: 'bash scripts/e2e/setup.sh --oldest',
+    setup: 'bash scripts/e2e/setup.sh (with the machine\'s Node 20)',
   },
 };
 

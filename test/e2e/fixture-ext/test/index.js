@@ -3,7 +3,11 @@
 // that scripts/e2e/run-extension-tests.mjs returns.
 const fs = require('fs');
 const path = require('path');
-const Mocha = require('mocha'); // the repo's devDependency, found by walking up from here
+// The repo's devDependency, found by walking up from here. mocha 12 is an ES module: a
+// require() of it gives the class on Node 24 (VS Code 1.139's host) and the module namespace
+// on Node 20 (VS Code 1.93's host, the oldest the harness runs).
+const mochaModule = require('mocha');
+const Mocha = typeof mochaModule === 'function' ? mochaModule : mochaModule.Mocha ?? mochaModule.default;
 
 function run() {
   const mocha = new Mocha({
