@@ -1,9 +1,10 @@
 import * as mochaModule from 'mocha';
+import type MochaType from 'mocha';
 
 // mocha 12 is an ES module, and this bundle is CommonJS with mocha external: the require()
 // gives the class on Node 24 (VS Code 1.139's host) and the module namespace on Node 20
 // (VS Code 1.93's, the oldest workbench the harness runs).
-type MochaClass = typeof import('mocha');
+type MochaClass = typeof MochaType;
 const loaded = mochaModule as unknown as { Mocha?: MochaClass; default?: MochaClass };
 const Mocha: MochaClass = loaded.Mocha ?? loaded.default ?? (mochaModule as unknown as MochaClass);
 
