@@ -10,10 +10,14 @@ export interface ListQuery {
   archived?: boolean;
   limit?: number;
   cursor?: string;
+  /** Also list sessions the bridge owns itself (codex-manager's `includeSystemOwned`). */
+  includeSystemOwned?: boolean;
 }
 
 export type ListPage<S> = {
   data: S[];
+  /** Which listing this is (codex-manager echoes the query's `archived`). */
+  archived: boolean;
   nextCursor: string | null;
   /** False when the runtime could not be asked: only sessions the bridge knows are listed. */
   runtimeIncluded: boolean;
@@ -42,7 +46,7 @@ export async function listSessions<S>(
   for (const meta of deps.index.all()) {
     known.add(meta.sessionId);
     if (meta.threadId) known.add(meta.threadId);
-    if (Boolean(meta.archived) === archived) rows.push(meta);
+    if (Boolean(meta.archived) === archived && (query.includeSystemOwned || !meta.systemOwned)) rows.push(meta);
   }
   let runtimeIncluded = true;
   try {
@@ -62,6 +66,7 @@ export async function listSessions<S>(
   const last = page[page.length - 1];
   return {
     data: page.map(deps.summary),
+    archived,
     nextCursor: remaining.length > limit && last ? encodeCursor(last) : null,
     runtimeIncluded,
   };

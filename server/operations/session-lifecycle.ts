@@ -37,8 +37,11 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
     async deleteSession({ params }) {
       const { sessionId } = params;
       return forSession(sessionId, async () => {
-        const tombstone = await s.sessions.delete(sessionId);
-        return { status: 200 as const, body: { status: 'deleted' as const, sessionId, title: tombstone.title, deletedAt: tombstone.deletedAt } };
+        const gone = await s.sessions.delete(sessionId);
+        return {
+          status: 200 as const,
+          body: { status: 'ok' as const, sessionId, title: gone.title, deletedFileCount: gone.deletedFileCount, deletedAt: gone.deletedAt },
+        };
       });
     },
     async renameSession({ params, body }) {
@@ -55,14 +58,16 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
     },
     async unarchiveSession({ params }) {
       return forSession(params.sessionId, async () => {
-        const { meta, changed } = await life.unarchive(params.sessionId);
-        return { status: 200 as const, body: { ...ok(params.sessionId), session: s.sessions.summary(meta), changed } };
+        const { changed } = await life.unarchive(params.sessionId);
+        const { session, thread } = await s.sessions.get(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), session, thread, changed } };
       });
     },
     async resumeSession({ params, body }) {
       return forSession(params.sessionId, async () => {
-        const meta = await life.resume(params.sessionId, body.dynamicTools);
-        return { status: 200 as const, body: { ...ok(params.sessionId), session: s.sessions.summary(meta) } };
+        await life.resume(params.sessionId, body.dynamicTools);
+        const { session, thread } = await s.sessions.get(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), session, thread } };
       });
     },
     async forkSession({ params, body }) {
@@ -78,33 +83,35 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
         });
         return {
           status: 200 as const,
-          body: { ...ok(meta.sessionId), forkedFromSessionId: params.sessionId, session: s.sessions.summary(meta), thread },
+          body: {
+            ...ok(meta.sessionId), sourceSessionId: params.sessionId, forkedFromSessionId: params.sessionId, session: s.sessions.summary(meta), thread,
+          },
         };
       });
     },
     async compactSession({ params }) {
       return forSession(params.sessionId, async () => {
-        await life.compact(params.sessionId);
-        return { status: 200 as const, body: ok(params.sessionId) };
+        const result = await life.compact(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), result } };
       });
     },
     async rollbackSession({ params, body }) {
       return forSession(params.sessionId, async () => {
         const { removedTurnIds, thread } = await life.rollback(params.sessionId, body.numTurns);
-        return { status: 200 as const, body: { ...ok(params.sessionId), numTurns: body.numTurns, removedTurnIds, thread } };
+        return { status: 200 as const, body: { ...ok(params.sessionId), numTurns: body.numTurns, removedTurnIds, thread, result: { thread } } };
       });
     },
     async cleanBackgroundTerminals({ params }) {
       return forSession(params.sessionId, async () => {
-        await life.cleanBackgroundTerminals(params.sessionId);
-        return { status: 200 as const, body: ok(params.sessionId) };
+        const result = await life.cleanBackgroundTerminals(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), result } };
       });
     },
     async startReview({ params, body }) {
       return forSession(params.sessionId, async () => {
         const delivery = body.delivery ?? 'inline';
-        const { reviewSessionId, turnId } = await life.review(params.sessionId, reviewTarget(body), delivery);
-        return { status: 200 as const, body: { ...ok(params.sessionId), turnId, delivery, reviewSessionId } };
+        const { reviewSessionId, turnId, result } = await life.review(params.sessionId, reviewTarget(body), delivery);
+        return { status: 200 as const, body: { ...ok(params.sessionId), turnId, delivery, reviewSessionId, result } };
       });
     },
     async steerTurn({ params, body }) {

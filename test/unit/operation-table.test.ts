@@ -27,7 +27,21 @@ describe('OperationTable', () => {
     assert.equal(reply.status, 400);
     const body = reply.body as { code: string; issues: { path: unknown[] }[] };
     assert.equal(body.code, 'invalid_request');
-    assert.deepEqual(body.issues.map((i) => i.path), [['params', 'sessionId'], ['body', 'text'], ['body']]);
+    // An unknown key (`bogus`) is ignored, as codex-manager ignores it; known fields are still checked.
+    assert.deepEqual(body.issues.map((i) => i.path), [['params', 'sessionId'], ['body', 'text']]);
+  });
+
+  it('ignores unknown body and query keys, as codex-manager does', async () => {
+    const seen: unknown[] = [];
+    const table = new OperationTable(echoHandlers((_id, input) => { seen.push(input); return { status: 200, body: {} }; }));
+    const listed = await table.invoke('listSessions', { query: { includeSystemOwned: 'true', somethingElse: 'x' } }, { actor: 't' });
+    assert.equal(listed.status, 200);
+    const created = await table.invoke('createSession', { body: { cwd: '/tmp', metadata: { from: 'a client' } } }, { actor: 't' });
+    assert.equal(created.status, 200);
+    assert.deepEqual(seen, [
+      { params: {}, query: { includeSystemOwned: true }, body: undefined },
+      { params: {}, query: {}, body: { cwd: '/tmp' } },
+    ]);
   });
 
   it('requires a body where declared, parses an optional one from {}', async () => {
