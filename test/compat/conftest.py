@@ -28,7 +28,7 @@ from tests.conftest import Bridge, start_bridge, stop_bridge  # noqa: E402  (our
 #: codex-manager's published source (read-only in CI, beside the clone).
 ANCHOR = Path(os.environ.get("CODEX_MANAGER_ANCHOR", REPO.parent / "shared" / "anchors" / "codex-manager"))
 #: Where scripts/test-compat.sh put codex-manager's CLI (a copy, with its npm dependencies).
-CLI_DIR = Path(os.environ.get("COMPAT_CLI_DIR", REPO / ".tmp" / "compat" / "cli"))
+CLI_DIR = Path(os.environ.get("COMPAT_CLI_DIR", REPO / ".tmp" / "compat" / "cli")).resolve()
 
 
 @pytest.fixture(scope="session")
