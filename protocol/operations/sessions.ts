@@ -69,7 +69,7 @@ export const listSessions = defineOperation({
   query: z.object({
     archived: queryBoolean.optional().describe('When true, list archived sessions.'),
     cursor: z.string().max(1000).optional().describe('Pagination cursor from a previous response.'),
-    limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return.'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return (default 100).'),
     includeSystemOwned: queryBoolean.optional().describe('When true, also list sessions the bridge owns itself (e.g. queue workers).'),
   }),
   responses: {

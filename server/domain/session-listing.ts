@@ -23,7 +23,8 @@ export type ListPage<S> = {
   runtimeIncluded: boolean;
 };
 
-const DEFAULT_LIMIT = 50;
+/** codex-manager's default page size. */
+const DEFAULT_LIMIT = 100;
 const RUNTIME_PAGE = 100;
 /** Enough for any real history; a listing never walks the runtime's store without bound. */
 const MAX_RUNTIME_PAGES = 20;

@@ -1804,7 +1804,7 @@ class SessionsApi(SyncDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
+            limit: Maximum rows to return (default 100).
             include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return self._call(
@@ -2662,7 +2662,7 @@ class AsyncSessionsApi(AsyncDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
+            limit: Maximum rows to return (default 100).
             include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return await self._call(

@@ -9,7 +9,7 @@ from .._spec import OperationSpec
 __all__ = ["OPERATIONS", "OPERATIONS_BY_ID", "OPENAPI_SHA256"]
 
 #: sha256 of the openapi.json these files were generated from.
-OPENAPI_SHA256 = "313487e40069dd55ec7e8636b7a2059789d9cb48fc955cb1c9e63d9e28f6ddfd"
+OPENAPI_SHA256 = "13ccbd773b269718f9371bdd51af5154e00075840a401e26b7d8c603cde9a4c9"
 
 OPERATIONS: dict[str, OperationSpec] = {
     "system.health": OperationSpec(

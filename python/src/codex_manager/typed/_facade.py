@@ -2074,7 +2074,7 @@ class TypedSessionsApi(SyncTypedDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
+            limit: Maximum rows to return (default 100).
             include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return self._typed_call(  # type: ignore[no-any-return]
@@ -3083,7 +3083,7 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
+            limit: Maximum rows to return (default 100).
             include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return await self._typed_call(  # type: ignore[no-any-return]
