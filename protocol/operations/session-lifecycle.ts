@@ -292,10 +292,16 @@ export const steerTurn = defineOperation({
   body: z.object({ input: z.string().min(1).max(1_000_000) }),
   bodyRequired: true,
   responses: {
-    200: { description: 'Turn steered', schema: sessionOk.extend({ turnId: z.string() }) },
+    200: {
+      description: 'Turn steered',
+      schema: sessionOk.extend({ turnId: z.string(), result: z.looseObject({ actionType: z.literal('turn.steer'), status: z.literal('performed') }) }),
+    },
     400: { description: 'Invalid steer payload', schema: ErrorBodySchema },
     404: notFound,
-    409: conflict('The turn is not the active one, or codex cannot steer it'),
+    409: {
+      description: 'The turn is not the active one, or codex cannot steer it',
+      schema: ErrorBodySchema.extend({ sessionId: z.string(), turnId: z.string(), result: z.looseObject({ actionType: z.literal('turn.steer'), status: z.string() }) }),
+    },
     410: sessionGoneResponse,
     501: noMethod,
     503: unavailable,

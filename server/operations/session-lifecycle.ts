@@ -1,3 +1,4 @@
+import { BridgeError } from '../../protocol/errors';
 import type { ReviewTarget } from '../../protocol/generated/codex/v2/ReviewTarget';
 import type { SESSION_LIFECYCLE_OPERATIONS } from '../../protocol/operations/session-lifecycle';
 import { given } from '../../protocol/schemas/common';
@@ -115,9 +116,21 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
       });
     },
     async steerTurn({ params, body }) {
-      return forSession(params.sessionId, async () => {
-        const { turnId } = await life.steer(params.sessionId, params.turnId, body.input);
-        return { status: 200 as const, body: { ...ok(params.sessionId), turnId } };
+      const { sessionId } = params;
+      // codex-manager reports the steer as an action result, performed or not eligible.
+      const result = <S extends 'performed' | 'not_eligible'>(status: S, details: Record<string, unknown>) => ({ actionType: 'turn.steer' as const, status, details });
+      return forSession(sessionId, async () => {
+        try {
+          const { turnId } = await life.steer(sessionId, params.turnId, body.input);
+          return { status: 200 as const, body: { ...ok(sessionId), turnId, result: result('performed', { turnId }) } };
+        } catch (error) {
+          if (!(error instanceof BridgeError) || error.code !== 'conflict') throw error;
+          const details = error.details ?? {};
+          return {
+            status: 409 as const,
+            body: { status: 'error' as const, code: error.code, message: error.message, details, sessionId, turnId: params.turnId, result: result('not_eligible', details) },
+          };
+        }
       });
     },
   };

@@ -246,11 +246,17 @@ describe('session lifecycle against the real codex app-server', function () {
     const wrong = await call('steerTurn', { params: { sessionId, turnId: 'not-this-turn' }, body: { input: 'nope' } });
     assert.equal(wrong.status, 409);
     assert.equal(codeOf(wrong.body).details?.reason, 'not_active_turn');
+    // codex-manager's fields: the session, the turn asked for and the action result.
+    assert.deepEqual(
+      [(wrong.body as Body).sessionId, (wrong.body as Body).turnId, ((wrong.body as Body).result as Body).status],
+      [sessionId, 'not-this-turn', 'not_eligible'],
+    );
     const busy = await call('compactSession', { params: { sessionId } });
     assert.equal(busy.status, 409, 'compaction would stop the turn in progress');
     const steered = await call('steerTurn', { params: { sessionId, turnId }, body: { input: 'also say hello' } });
     assert.equal(steered.status, 200, JSON.stringify(steered.body));
     assert.equal((steered.body as { turnId: string }).turnId, turnId);
+    assert.deepEqual((steered.body as { result: Body }).result, { actionType: 'turn.steer', status: 'performed', details: { turnId } });
     const steeredItem = await t.waitForEvent((e) => e.threadId === sessionId && methodOf(e) === 'item/completed'
       && JSON.stringify((e.payload as { params: unknown }).params).includes('also say hello'));
     assert.ok(steeredItem, 'the steer reached the turn as user input');

@@ -9,7 +9,7 @@ from .._spec import OperationSpec
 __all__ = ["OPERATIONS", "OPERATIONS_BY_ID", "OPENAPI_SHA256"]
 
 #: sha256 of the openapi.json these files were generated from.
-OPENAPI_SHA256 = "13ccbd773b269718f9371bdd51af5154e00075840a401e26b7d8c603cde9a4c9"
+OPENAPI_SHA256 = "fcec04fa90566367edc89c52103856f6e697e24263bbb0ae0a9fac01b0466867"
 
 OPERATIONS: dict[str, OperationSpec] = {
     "system.health": OperationSpec(

@@ -603,7 +603,7 @@ RESPONSE_MODELS: dict[str, dict[int, str | None]] = {
         401: "ApiError",
         403: "ApiError",
         404: "SessionNotFoundPayload",
-        409: "ApiError",
+        409: "SteerTurnResponse409",
         410: "DeletedSessionPayload",
         413: "ApiError",
         500: "ApiError",

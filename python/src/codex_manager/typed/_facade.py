@@ -2565,7 +2565,13 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.SteerTurnResponse200 | m.ApiError | m.SessionNotFoundPayload | m.DeletedSessionPayload:
+    ) -> (
+        m.SteerTurnResponse200
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.SteerTurnResponse409
+        | m.DeletedSessionPayload
+    ):
         """Steer an active turn.
 
         ``POST /api/sessions/{sessionId}/turns/{turnId}/steer`` (``steerTurn``).
@@ -3574,7 +3580,13 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.SteerTurnResponse200 | m.ApiError | m.SessionNotFoundPayload | m.DeletedSessionPayload:
+    ) -> (
+        m.SteerTurnResponse200
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.SteerTurnResponse409
+        | m.DeletedSessionPayload
+    ):
         """Steer an active turn.
 
         ``POST /api/sessions/{sessionId}/turns/{turnId}/steer`` (``steerTurn``).

@@ -1539,13 +1539,53 @@ class SteerTurnBody(CodexModel):
     input: Annotated[str, Field(max_length=1000000, min_length=1)]
 
 
+class Result5(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    action_type: Annotated[Literal["turn.steer"], Field(alias="actionType")]
+    status: Literal["performed"]
+
+
 class SteerTurnResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
+    result: Result5
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+    turn_id: Annotated[str, Field(alias="turnId")]
+
+
+class Result6(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    action_type: Annotated[Literal["turn.steer"], Field(alias="actionType")]
+    status: str
+
+
+class SteerTurnResponse409(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[
+        str,
+        Field(description="Machine-readable error code, e.g. invalid_request, conflict, runtime_unavailable"),
+    ]
+    details: dict[str, Any] | None = None
+    issues: Annotated[
+        list[Issue] | None,
+        Field(description="For invalid input: one entry per problem, naming the field"),
+    ] = None
+    message: str
+    result: Result6
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["error"]
     turn_id: Annotated[str, Field(alias="turnId")]
 
 
@@ -1677,7 +1717,7 @@ class UploadFeedbackBody(CodexModel):
     thread_id: Annotated[str | None, Field(alias="threadId", max_length=200)] = None
 
 
-class Result5(CodexModel):
+class Result7(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1690,7 +1730,7 @@ class UploadFeedbackResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result5
+    result: Result7
     status: Literal["ok"]
 
 
@@ -1815,7 +1855,7 @@ class WriteConfigBatchBody(CodexModel):
     ] = None
 
 
-class Result6(CodexModel):
+class Result8(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1830,7 +1870,7 @@ class WriteConfigBatchResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result6
+    result: Result8
     status: Literal["ok"]
 
 
@@ -1921,7 +1961,7 @@ class WriteConfigValueResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result6
+    result: Result8
     status: Literal["ok"]
 
 
@@ -1963,7 +2003,7 @@ class WriteSkillConfigBody(CodexModel):
     ] = None
 
 
-class Result8(CodexModel):
+class Result10(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1976,7 +2016,7 @@ class WriteSkillConfigResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result8
+    result: Result10
     status: Literal["ok"]
 
 
