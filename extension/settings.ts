@@ -24,7 +24,7 @@ export function readSettings(): CodexSettings {
     codexPath: text('codexPath'),
     codexHome: text('codexHome'),
     demoModel: c.get<CodexSettings['demoModel']>('demoModel') ?? 'auto',
-    defaultSandbox: c.get<SandboxSetting>('defaultSandbox') ?? 'default',
+    defaultSandbox: c.get<SandboxSetting>('defaultSandbox') ?? 'workspace-write',
     approvalPolicy: c.get<ApprovalPolicySetting>('approvalPolicy') ?? 'default',
     notifyApprovals: c.get<boolean>('notifyApprovals') ?? true,
   };

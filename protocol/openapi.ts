@@ -50,7 +50,13 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[], info:
       slot(op, 'body', op.body);
       for (const [status, r] of Object.entries(op.responses)) slot(op, `response_${status}`, r.schema);
     }
-    const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+    // A plain z.object ignores unknown keys when it parses (as codex-manager does), so it is
+    // open in both directions; zod would mark it closed in output mode only.
+    const override = (ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) => {
+      const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; catchall?: unknown } } })._zod?.def;
+      if (def?.type === 'object' && def.catchall === undefined && ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
+    };
+    const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', override, uri: (id) => `#/components/schemas/${id}` });
     for (const s of Object.values(schemas)) { delete s.$schema; delete s.$id; }
     // A zod schema object used in two slots (e.g. one `actor` field shared by two
     // operations) is emitted once and referenced by its first slot's id; slots are not

@@ -12,6 +12,8 @@ npm test                 # typecheck, lint, build, unit, integration (real codex
 echo "== npm test done at $((SECONDS - t0)) s"
 npm run test:python      # the Python SDK (venv, ruff, mypy --strict, pytest incl. a real bridge)
 echo "== python done at $((SECONDS - t0)) s"
+npm run test:compat      # codex-manager's own Python client, CLI and docs examples against a real bridge
+echo "== compat done at $((SECONDS - t0)) s"
 npm run release:smoke    # the VSIX, CLI tarball and wheel built like releases; CLI and wheel installed and run
 echo "== release smoke done at $((SECONDS - t0)) s"
 npm run test:e2e         # the extension in a real VS Code: extension-host suites, UI scenarios on the installed VSIX

@@ -111,7 +111,9 @@ export class Bridge {
     const sessionDefaults: SessionDefaults = {
       cwd: process.cwd(),
       approvalPolicy: 'on-request',
-      filesystemSandbox: 'workspace-write',
+      // codex-manager's default: a client that names no sandbox gets file changes as approvals.
+      // The VS Code extension asks for its own setting's sandbox (workspace-write by default).
+      filesystemSandbox: 'read-only',
       networkAccess: 'restricted',
       ...opts.sessionDefaults,
     };
@@ -123,6 +125,7 @@ export class Bridge {
     if (opts.lockDefaults !== undefined) await sessionSettings.setDefaultsLock(opts.lockDefaults, { actor: 'bridge', source: 'configuration' });
     // New sessions start from the default-scope controls clients may have set.
     sessions.takeDefaultsFrom(() => sessionSettings.defaultControls());
+    sessions.takeSettingsFrom((sessionId) => sessionSettings.sessionSettings(sessionId));
     events.subscribe((event) => {
       if (event.type === 'session_deleted') void sessionSettings.forgetSession((event.payload as { sessionId: string }).sessionId);
     });

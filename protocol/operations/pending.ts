@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { ErrorBodySchema, NotFoundSessionSchema, SessionIdParams } from '../schemas/common';
+import { ErrorBodySchema, SessionIdParams } from '../schemas/common';
 import { sessionGoneResponse } from './sessions';
 
 const pendingCommon = {
@@ -59,9 +59,8 @@ export const listSessionApprovals = defineOperation({
   idempotent: true,
   params: SessionIdParams,
   responses: {
-    200: { description: 'Pending approvals', schema: z.looseObject({ data: z.array(ApprovalSchema) }) },
+    200: { description: 'Pending approvals (empty for a session id nobody knows)', schema: z.looseObject({ data: z.array(ApprovalSchema) }) },
     400: { description: 'Invalid session id', schema: ErrorBodySchema },
-    404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
   },
 });
@@ -73,8 +72,8 @@ export const decideApproval = defineOperation({
   method: 'POST',
   path: '/api/approvals/{approvalId}/decision',
   summary: 'Submit an approval decision (the first decision from any surface wins)',
-  params: z.strictObject({ approvalId: z.string().min(1).max(200).describe('Approval id') }),
-  body: z.strictObject({
+  params: z.object({ approvalId: z.string().min(1).max(200).describe('Approval id') }),
+  body: z.object({
     decision: z.enum(['accept', 'decline', 'cancel']),
     scope: z.enum(['turn', 'session']).optional().describe('"session" accepts the same kind of action for the rest of the session'),
   }).meta({ id: 'ApprovalDecisionRequest' }),
@@ -98,9 +97,8 @@ export const listSessionToolInput = defineOperation({
   idempotent: true,
   params: SessionIdParams,
   responses: {
-    200: { description: 'Pending user-input requests', schema: z.looseObject({ data: z.array(ToolInputRequestSchema) }) },
+    200: { description: 'Pending user-input requests (empty for a session id nobody knows)', schema: z.looseObject({ data: z.array(ToolInputRequestSchema) }) },
     400: { description: 'Invalid session id', schema: ErrorBodySchema },
-    404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
   },
 });
@@ -112,10 +110,10 @@ export const decideToolInput = defineOperation({
   method: 'POST',
   path: '/api/tool-input/{requestId}/decision',
   summary: 'Answer a user-input request',
-  params: z.strictObject({ requestId: z.string().min(1).max(200).describe('Tool-input request id') }),
-  body: z.strictObject({
+  params: z.object({ requestId: z.string().min(1).max(200).describe('Tool-input request id') }),
+  body: z.object({
     decision: z.enum(['accept', 'decline', 'cancel']),
-    answers: z.record(z.string(), z.strictObject({ answers: z.array(z.string()) })).optional()
+    answers: z.record(z.string(), z.object({ answers: z.array(z.string()) })).optional()
       .describe('Answers keyed by question id'),
     response: z.unknown().optional().describe('A raw runtime response, sent as is'),
   }).meta({ id: 'ToolInputDecisionRequest' }),
@@ -139,9 +137,8 @@ export const listSessionToolCalls = defineOperation({
   idempotent: true,
   params: SessionIdParams,
   responses: {
-    200: { description: 'Pending tool calls', schema: z.looseObject({ data: z.array(ToolCallRequestSchema) }) },
+    200: { description: 'Pending tool calls (empty for a session id nobody knows)', schema: z.looseObject({ data: z.array(ToolCallRequestSchema) }) },
     400: { description: 'Invalid session id', schema: ErrorBodySchema },
-    404: { description: 'Session not found', schema: NotFoundSessionSchema },
     410: sessionGoneResponse,
   },
 });
@@ -153,13 +150,13 @@ export const respondToolCall = defineOperation({
   method: 'POST',
   path: '/api/tool-calls/{requestId}/response',
   summary: 'Answer a dynamic tool call',
-  params: z.strictObject({ requestId: z.string().min(1).max(200).describe('Dynamic tool-call request id') }),
-  body: z.strictObject({
+  params: z.object({ requestId: z.string().min(1).max(200).describe('Dynamic tool-call request id') }),
+  body: z.object({
     success: z.boolean().optional(),
     text: z.string().optional(),
     contentItems: z.array(z.union([
-      z.strictObject({ type: z.literal('inputText'), text: z.string() }),
-      z.strictObject({ type: z.literal('inputImage'), imageUrl: z.string() }),
+      z.object({ type: z.literal('inputText'), text: z.string() }),
+      z.object({ type: z.literal('inputImage'), imageUrl: z.string() }),
     ])).optional(),
     response: z.unknown().optional().describe('A raw runtime response, sent as is'),
   }).meta({ id: 'ToolCallResponseRequest' }),

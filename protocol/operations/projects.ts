@@ -16,7 +16,7 @@ export const ProjectSchema = z.looseObject({
   updatedAt: z.string().describe('ISO 8601'),
 }).meta({ id: 'Project' });
 
-const ProjectIdParams = z.strictObject({ projectId: z.string().min(1).max(200).describe('Project id') });
+const ProjectIdParams = z.object({ projectId: z.string().min(1).max(200).describe('Project id') });
 
 const ProjectName = z.string().trim().min(1).max(120).describe('Unique among projects, ignoring case and surrounding spaces');
 /** Absolute on POSIX (`/...`) or Windows (`C:\...`, `\\server\...`): a relative path means nothing to a daemon. */
@@ -24,7 +24,7 @@ const WorkingDirectory = z.string().trim().min(1).max(2000)
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path')
   .describe('Absolute path; null clears it (bridge extension)');
 
-export const ProjectBodySchema = z.strictObject({
+export const ProjectBodySchema = z.object({
   name: ProjectName,
   workingDirectory: WorkingDirectory.nullable().optional(),
 }).meta({ id: 'ProjectRequest' });
@@ -113,9 +113,9 @@ export const deleteProject = defineOperation({
 });
 
 export const MoveProjectChatsRequestSchema = z.discriminatedUnion('destination', [
-  z.strictObject({ destination: z.literal('unassigned') }),
-  z.strictObject({ destination: z.literal('archive').describe('Archive every chat (all must have had a turn), then unassign it') }),
-  z.strictObject({
+  z.object({ destination: z.literal('unassigned') }),
+  z.object({ destination: z.literal('archive').describe('Archive every chat (all must have had a turn), then unassign it') }),
+  z.object({
     destination: z.literal('project').describe('Move every chat to another project (bridge extension)'),
     targetProjectId: z.string().min(1).max(200),
   }),
@@ -193,7 +193,7 @@ export const setSessionProject = defineOperation({
   path: '/api/sessions/{sessionId}/project',
   summary: 'Assign a session to a project, or unassign it (null)',
   params: SessionIdParams,
-  body: z.strictObject({ projectId: z.string().trim().min(1).max(200).nullable() }).meta({ id: 'SetSessionProjectRequest' }),
+  body: z.object({ projectId: z.string().trim().min(1).max(200).nullable() }).meta({ id: 'SetSessionProjectRequest' }),
   bodyRequired: true,
   responses: {
     200: {

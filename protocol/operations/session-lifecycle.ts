@@ -12,7 +12,10 @@ const conflict = (description: string) => ({ description, schema: ErrorBodySchem
 const openBody = z.looseObject({});
 const ok = z.literal('ok');
 const SessionReplySchema = z.looseObject({ status: ok, sessionId: z.string(), session: SessionSummarySchema });
-const ChangedReplySchema = SessionReplySchema.extend({ changed: z.boolean().describe('False when the session already was in the requested state') });
+const changedField = { changed: z.boolean().describe('False when the session already was in the requested state') };
+const ChangedReplySchema = SessionReplySchema.extend(changedField);
+/** The runtime's own answer to the method behind an operation, as codex-manager passes it on. */
+const runtimeResult = z.unknown().describe("The runtime's response to the underlying method");
 
 export const deleteSession = defineOperation({
   id: 'deleteSession',
@@ -27,7 +30,13 @@ export const deleteSession = defineOperation({
   responses: {
     200: {
       description: 'Session deleted',
-      schema: z.looseObject({ status: z.literal('deleted'), sessionId: z.string(), title: z.string().nullable(), deletedAt: z.string() }),
+      schema: z.looseObject({
+        status: z.literal('ok'),
+        sessionId: z.string(),
+        title: z.string().nullable(),
+        deletedFileCount: z.number().int().describe('Runtime history files removed (0 for a session that never had a turn)'),
+        deletedAt: z.string().describe('ISO 8601 date-time (bridge extension)'),
+      }),
     },
     400: invalid,
     404: notFound,
@@ -45,7 +54,7 @@ export const renameSession = defineOperation({
   summary: 'Rename a session',
   description: 'Sets the title in the bridge and the runtime thread name (`thread/name/set`; for an archived session, when it is unarchived).',
   params: SessionIdParams,
-  body: z.strictObject({ title: z.string().trim().min(1).max(200) }),
+  body: z.object({ title: z.string().trim().min(1).max(200) }),
   bodyRequired: true,
   responses: {
     200: { description: 'Session renamed', schema: SessionReplySchema },
@@ -64,6 +73,7 @@ export const archiveSession = defineOperation({
   path: '/api/sessions/{sessionId}/archive',
   summary: 'Archive a session',
   description: 'Archives the runtime thread (`thread/archive`): listed only with `archived=true`, readable, not usable until unarchived. '
+    + 'A session that never had a turn (nothing on the runtime\'s disk) is archived in the bridge alone. '
     + 'Archiving an archived session changes nothing (`changed: false`).',
   params: SessionIdParams,
   body: openBody,
@@ -72,7 +82,7 @@ export const archiveSession = defineOperation({
     200: { description: 'Session archived', schema: ChangedReplySchema },
     400: invalid,
     404: notFound,
-    409: conflict('Session not materialized (no turn yet), or a turn is in progress'),
+    409: conflict('A turn is in progress'),
     410: sessionGoneResponse,
     503: unavailable,
   },
@@ -90,7 +100,7 @@ export const unarchiveSession = defineOperation({
   body: openBody,
   bodyRequired: false,
   responses: {
-    200: { description: 'Session unarchived', schema: ChangedReplySchema },
+    200: { description: 'Session unarchived', schema: ChangedReplySchema.extend({ thread: CodexThreadSchema }) },
     400: invalid,
     404: notFound,
     410: sessionGoneResponse,
@@ -108,10 +118,10 @@ export const resumeSession = defineOperation({
   description: 'Loads the session\'s thread into the runtime (`thread/resume`). codex fixes dynamic tools when a thread starts: '
     + '`dynamicTools` must be the session\'s own (409 otherwise).',
   params: SessionIdParams,
-  body: z.strictObject({ dynamicTools: z.array(DynamicToolDefinitionSchema).max(128).optional() }).meta({ id: 'ResumeSessionRequest' }),
+  body: z.object({ dynamicTools: z.array(DynamicToolDefinitionSchema).max(128).optional() }).meta({ id: 'ResumeSessionRequest' }),
   bodyRequired: false,
   responses: {
-    200: { description: 'Session resumed', schema: SessionReplySchema },
+    200: { description: 'Session resumed', schema: SessionReplySchema.extend({ thread: CodexThreadSchema }) },
     400: invalid,
     404: notFound,
     409: conflict('Session archived, or different dynamic tools requested'),
@@ -143,7 +153,14 @@ export const forkSession = defineOperation({
   responses: {
     200: {
       description: 'Session forked',
-      schema: z.looseObject({ status: ok, sessionId: z.string(), forkedFromSessionId: z.string(), session: SessionSummarySchema, thread: CodexThreadSchema }),
+      schema: z.looseObject({
+        status: ok,
+        sourceSessionId: z.string().describe('The session forked from (codex-manager\'s name)'),
+        sessionId: z.string().describe('The new session (bridge extension)'),
+        forkedFromSessionId: z.string().describe('Same as sourceSessionId (bridge extension)'),
+        session: SessionSummarySchema,
+        thread: CodexThreadSchema,
+      }),
     },
     400: invalid,
     404: notFound,
@@ -168,7 +185,7 @@ export const compactSession = defineOperation({
   body: openBody,
   bodyRequired: false,
   responses: {
-    200: { description: 'Compaction started', schema: sessionOk },
+    200: { description: 'Compaction started', schema: sessionOk.extend({ result: runtimeResult }) },
     400: invalid,
     404: notFound,
     409: conflict('Session archived, not materialized, or a turn is in progress (codex would stop it)'),
@@ -187,12 +204,12 @@ export const rollbackSession = defineOperation({
   summary: 'Rollback turns in a session',
   description: 'Drops the last `numTurns` turns from the history (`thread/revert`). Files those turns changed are not restored.',
   params: SessionIdParams,
-  body: z.strictObject({ numTurns: z.number().int().min(1).max(10_000).default(1) }),
+  body: z.object({ numTurns: z.number().int().min(1).max(10_000).default(1) }),
   bodyRequired: false,
   responses: {
     200: {
       description: 'Session rolled back',
-      schema: sessionOk.extend({ numTurns: z.number().int(), removedTurnIds: z.array(z.string()), thread: CodexThreadSchema }),
+      schema: sessionOk.extend({ numTurns: z.number().int(), removedTurnIds: z.array(z.string()), thread: CodexThreadSchema, result: runtimeResult }),
     },
     400: { description: 'Invalid rollback payload', schema: ErrorBodySchema },
     404: notFound,
@@ -214,7 +231,7 @@ export const cleanBackgroundTerminals = defineOperation({
   body: openBody,
   bodyRequired: false,
   responses: {
-    200: { description: 'Background terminals cleaned', schema: sessionOk },
+    200: { description: 'Background terminals cleaned', schema: sessionOk.extend({ result: runtimeResult }) },
     400: invalid,
     404: notFound,
     409: conflict('Session archived'),
@@ -235,7 +252,7 @@ export const startReview = defineOperation({
     + '`commit` needs `sha`, `custom` needs `instructions` (the runtime refuses a missing or empty one: 400). '
     + '`detached` reviews in a new session with the same controls.',
   params: SessionIdParams,
-  body: z.strictObject({
+  body: z.object({
     delivery: z.enum(['inline', 'detached']).optional(),
     targetType: z.enum(['uncommittedChanges', 'baseBranch', 'commit', 'custom']).optional(),
     branch: z.string().optional(),
@@ -251,6 +268,7 @@ export const startReview = defineOperation({
         turnId: z.string(),
         delivery: z.enum(['inline', 'detached']),
         reviewSessionId: z.string().describe('The session the review runs in: this one, or the new one when detached'),
+        result: z.looseObject({ turn: z.looseObject({ id: z.string() }), reviewThreadId: z.string() }).describe("The runtime's `review/start` response"),
       }),
     },
     400: invalid,
@@ -270,14 +288,20 @@ export const steerTurn = defineOperation({
   path: '/api/sessions/{sessionId}/turns/{turnId}/steer',
   summary: 'Steer an active turn',
   description: 'Adds input to the turn in progress (`turn/steer`); the turn must be the active one.',
-  params: z.strictObject({ sessionId: SessionIdParams.shape.sessionId, turnId: z.string().min(1).max(200).describe('Turn id') }),
-  body: z.strictObject({ input: z.string().min(1).max(1_000_000) }),
+  params: z.object({ sessionId: SessionIdParams.shape.sessionId, turnId: z.string().min(1).max(200).describe('Turn id') }),
+  body: z.object({ input: z.string().min(1).max(1_000_000) }),
   bodyRequired: true,
   responses: {
-    200: { description: 'Turn steered', schema: sessionOk.extend({ turnId: z.string() }) },
+    200: {
+      description: 'Turn steered',
+      schema: sessionOk.extend({ turnId: z.string(), result: z.looseObject({ actionType: z.literal('turn.steer'), status: z.literal('performed') }) }),
+    },
     400: { description: 'Invalid steer payload', schema: ErrorBodySchema },
     404: notFound,
-    409: conflict('The turn is not the active one, or codex cannot steer it'),
+    409: {
+      description: 'The turn is not the active one, or codex cannot steer it',
+      schema: ErrorBodySchema.extend({ sessionId: z.string(), turnId: z.string(), result: z.looseObject({ actionType: z.literal('turn.steer'), status: z.string() }) }),
+    },
     410: sessionGoneResponse,
     501: noMethod,
     503: unavailable,

@@ -55,9 +55,9 @@ export const getSessionControls = defineOperation({
   },
 });
 
-export const ApplySessionControlsRequestSchema = z.strictObject({
+export const ApplySessionControlsRequestSchema = z.object({
   scope: SettingsScopeSchema,
-  controls: z.strictObject({
+  controls: z.object({
     model: z.string().trim().nullable().describe('null (or empty): the runtime default model'),
     approvalPolicy: ApprovalPolicySchema,
     networkAccess: NetworkAccessSchema,
@@ -120,7 +120,7 @@ export const getSessionSettings = defineOperation({
   summary: 'Read session settings (all of them, or one top-level key)',
   idempotent: true,
   params: SessionIdParams,
-  query: z.strictObject({
+  query: z.object({
     scope: SettingsScopeSchema.optional().describe('Settings scope (default: session)'),
     key: z.string().min(1).max(200).optional().describe('Optional top-level settings key'),
   }),
@@ -132,13 +132,24 @@ export const getSessionSettings = defineOperation({
   },
 });
 
-export const SetSessionSettingsRequestSchema = z.strictObject({
+export const SetSessionSettingsRequestSchema = z.object({
   scope: SettingsScopeSchema,
-  key: z.string().max(200).optional().describe('Set one top-level key to value (null when value is omitted); empty means not given'),
+  key: z.string().max(200).optional().describe('Set one top-level key to value; empty means not given'),
   value: z.unknown().optional(),
   settings: SettingsMapSchema.optional().describe('Set several keys at once (with mode)'),
   mode: z.enum(['merge', 'replace']).optional().describe('How settings applies: merge (default) keeps other keys; replace drops them'),
   ...auditFields,
+}).superRefine((body, ctx) => {
+  // codex-manager's rule: one write is either `settings` or `key` with `value`, never both or neither.
+  const hasSettings = body.settings !== undefined;
+  const hasKey = body.key !== undefined && body.key !== '';
+  const hasValue = body.value !== undefined;
+  if (hasSettings && (hasKey || hasValue)) {
+    ctx.addIssue({ code: 'custom', path: ['settings'], message: 'send either settings or key and value, not both' });
+  } else if (!hasSettings && !(hasKey && hasValue)) {
+    const path = hasKey ? ['value'] : ['key'];
+    ctx.addIssue({ code: 'custom', path, message: hasKey || hasValue ? 'key and value go together' : 'send settings, or key and value' });
+  }
 }).meta({ id: 'SetSessionSettingsRequest' });
 
 export const setSessionSettings = defineOperation({
@@ -148,8 +159,7 @@ export const setSessionSettings = defineOperation({
   method: 'POST',
   path: '/api/sessions/{sessionId}/settings',
   summary: 'Upsert session settings: one key, or an object merged into or replacing them',
-  description: 'Send `settings` (with `mode`) or `key` and `value`. When both come, they apply as one write: `settings` first, '
-    + 'then `key` on top. `value` means nothing without `key`; a body with neither changes nothing (`unchanged`).',
+  description: 'Send either `settings` (with `mode`) or `key` and `value` (which may be null); both or neither is a 400.',
   params: SessionIdParams,
   body: SetSessionSettingsRequestSchema,
   bodyRequired: true,
@@ -174,8 +184,8 @@ export const deleteSessionSetting = defineOperation({
   method: 'DELETE',
   path: '/api/sessions/{sessionId}/settings/{key}',
   summary: 'Delete one top-level session setting',
-  params: z.strictObject({ sessionId: SessionIdParams.shape.sessionId, key: z.string().min(1).max(200).describe('Top-level settings key') }),
-  query: z.strictObject({ scope: SettingsScopeSchema.optional().describe('Settings scope (default: session)'), ...auditFields }),
+  params: z.object({ sessionId: SessionIdParams.shape.sessionId, key: z.string().min(1).max(200).describe('Top-level settings key') }),
+  query: z.object({ scope: SettingsScopeSchema.optional().describe('Settings scope (default: session)'), ...auditFields }),
   responses: {
     200: {
       description: 'Session setting deleted or unchanged',
@@ -198,7 +208,7 @@ export const setSessionApprovalPolicy = defineOperation({
   path: '/api/sessions/{sessionId}/approval-policy',
   summary: "Set the session's approval policy (from its next turn)",
   params: SessionIdParams,
-  body: z.strictObject({ approvalPolicy: ApprovalPolicySchema }),
+  body: z.object({ approvalPolicy: ApprovalPolicySchema }),
   bodyRequired: true,
   responses: {
     200: {
@@ -213,7 +223,7 @@ export const setSessionApprovalPolicy = defineOperation({
   },
 });
 
-export const UpsertTranscriptEntryRequestSchema = z.strictObject({
+export const UpsertTranscriptEntryRequestSchema = z.object({
   messageId: z.string().min(1),
   turnId: z.string().min(1),
   role: z.enum(['user', 'assistant', 'system']),

@@ -10,7 +10,7 @@ export const SessionControlsSchema = z.looseObject({
   approvalPolicy: ApprovalPolicySchema,
   networkAccess: NetworkAccessSchema,
   filesystemSandbox: FilesystemSandboxSchema,
-  settings: z.record(z.string(), z.unknown()).optional(),
+  settings: z.record(z.string(), z.unknown()).describe('The session-scope settings'),
 }).meta({ id: 'SessionControlsTuple' });
 
 export const SessionSummarySchema = z.looseObject({
@@ -26,7 +26,7 @@ export const SessionSummarySchema = z.looseObject({
   source: z.string(),
   projectId: z.string().nullable(),
   activeTurnId: z.string().nullable().optional().describe('The turn in progress, if any (bridge extension)'),
-  archived: z.boolean().optional().describe('Whether the session is archived (bridge extension)'),
+  archived: z.boolean().describe('Whether the session is archived (bridge extension)'),
   forkedFromSessionId: z.string().optional().describe('The session this one was forked from (bridge extension)'),
 }).meta({ id: 'SessionSummary' });
 
@@ -66,10 +66,11 @@ export const listSessions = defineOperation({
     + '`source` is then the runtime\'s), newest first by creation time. The cursor names the last row of the previous page, '
     + 'so sessions created while paging do not shift or repeat rows.',
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     archived: queryBoolean.optional().describe('When true, list archived sessions.'),
     cursor: z.string().max(1000).optional().describe('Pagination cursor from a previous response.'),
-    limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return.'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return (default 100).'),
+    includeSystemOwned: queryBoolean.optional().describe('When true, also list sessions the bridge owns itself (e.g. queue workers).'),
   }),
   responses: {
     200: {
@@ -77,6 +78,7 @@ export const listSessions = defineOperation({
       schema: z.looseObject({
         data: z.array(SessionSummarySchema),
         nextCursor: z.string().nullable(),
+        archived: z.boolean().describe('Whether this is the archived listing'),
         runtimeIncluded: z.boolean().optional().describe('False when the runtime was unavailable and only sessions the bridge knows are listed'),
       }),
     },
@@ -84,7 +86,7 @@ export const listSessions = defineOperation({
   },
 });
 
-export const CreateSessionRequestSchema = z.strictObject({
+export const CreateSessionRequestSchema = z.object({
   cwd: z.string().optional().describe('Working directory of the session; empty means the default'),
   model: z.string().optional().describe('Model for the session; empty means the default'),
   approvalPolicy: ApprovalPolicySchema.optional(),
@@ -130,7 +132,7 @@ export const readSession = defineOperation({
   },
 });
 
-export const SendSessionMessageRequestSchema = z.strictObject({
+export const SendSessionMessageRequestSchema = z.object({
   text: z.string().min(1).max(1_000_000),
   model: z.string().optional().describe('Model from this turn on; empty keeps the session\'s'),
   effort: ReasoningEffortSchema.optional(),
@@ -169,13 +171,16 @@ export const interruptSessionTurn = defineOperation({
   path: '/api/sessions/{sessionId}/interrupt',
   summary: 'Interrupt the active turn',
   params: SessionIdParams,
-  body: z.strictObject({ turnId: z.string().optional().describe('The turn to interrupt; empty or omitted means the active one') }),
+  body: z.object({ turnId: z.string().optional().describe('The turn to interrupt; empty or omitted means the active one') }),
   bodyRequired: false,
   responses: {
     200: { description: 'Turn interrupted', schema: z.looseObject({ status: z.literal('ok'), sessionId: z.string(), turnId: z.string() }) },
     400: { description: 'Invalid request', schema: ErrorBodySchema },
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
-    409: { description: 'No active turn', schema: ErrorBodySchema },
+    409: {
+      description: 'No active turn (codex-manager\'s body, with our error fields)',
+      schema: z.looseObject({ status: z.literal('no_active_turn'), sessionId: z.string(), code: z.string().optional(), message: z.string().optional() }),
+    },
     410: sessionGoneResponse,
     503: { description: 'Runtime unavailable', schema: ErrorBodySchema },
   },

@@ -36,6 +36,7 @@ export const getHealth = defineOperation({
           dataDir: z.string(),
           quarantined: z.array(z.looseObject({ file: z.string(), quarantinedAs: z.string(), reason: z.string(), at: z.string() })),
         }),
+        orchestratorQueue: z.looseObject({ enabled: z.boolean() }).describe('The background job queue: `enabled`, then its counters'),
       }).meta({ id: 'HealthResponse' }),
     },
   },
@@ -78,7 +79,7 @@ export const connectEventStream = defineOperation({
   path: '/api/stream',
   summary: 'The event stream: upgrade to a WebSocket',
   description: 'Frames: `ready`, `subscribe` (`threadId`/`threadIds`, `since`, `families`), `unsubscribe`, `ping`/`pong`, `error`, and events `{type, threadId, payload, seq, epoch}`. A plain GET without the upgrade is answered 400.',
-  query: z.strictObject({ threadId: z.string().min(1).max(200).optional().describe('Only events of this thread (and those sent to everyone)') }),
+  query: z.object({ threadId: z.string().min(1).max(200).optional().describe('Only events of this thread (and those sent to everyone)') }),
   responses: {
     101: { description: 'Switching protocols', schema: z.null() },
     400: { description: 'Invalid websocket upgrade request', schema: ErrorBodySchema },

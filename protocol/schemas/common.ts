@@ -15,13 +15,13 @@ export const NetworkAccessSchema = z.enum(['restricted', 'enabled']).meta({ id: 
 export const FilesystemSandboxSchema = z.enum(['read-only', 'workspace-write', 'danger-full-access']).meta({ id: 'FilesystemSandbox' });
 export const ReasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 
-export const DynamicToolDefinitionSchema = z.strictObject({
+export const DynamicToolDefinitionSchema = z.object({
   name: z.string().min(1).max(128),
   description: z.string().min(1),
   inputSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the tool arguments'),
 }).meta({ id: 'DynamicToolDefinition' });
 
-export const SessionIdParams = z.strictObject({ sessionId: z.string().min(1).max(200).describe('Session id') });
+export const SessionIdParams = z.object({ sessionId: z.string().min(1).max(200).describe('Session id') });
 
 /** A thread as the runtime returns it; fields we do not model pass through untouched. */
 export const CodexThreadSchema = z.looseObject({

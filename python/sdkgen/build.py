@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .emit_api import emit_api
+from .emit_compat import emit_compat_names
 from .emit_operations import emit_operations
 from .emit_typed import emit_contracts, emit_facade
 from .hoist import hoist, run_codegen
@@ -48,7 +49,9 @@ def generate(openapi: Path, target: Path) -> list[str]:
     for path, text in files.items():
         path.write_text(text)
     run_codegen(hoisted, target / "typed" / "models.py")
-    ruff_format([*files, target / "typed" / "models.py"])
+    compat = target / "typed" / "_compat_names.py"
+    compat.write_text(emit_compat_names(ops, (target / "typed" / "models.py").read_text()))
+    ruff_format([*files, target / "typed" / "models.py", compat])
     return fixed
 
 
@@ -59,4 +62,5 @@ GENERATED_FILES = [
     "typed/_contracts.py",
     "typed/_facade.py",
     "typed/models.py",
+    "typed/_compat_names.py",
 ]

@@ -23,9 +23,7 @@ PAYLOAD_OPERATIONS = {"startAccountLogin"}
 
 #: Keyword arguments codex-manager's SDK accepted that this API has no use for: accepted
 #: and ignored, so existing scripts keep running.
-IGNORED_PARAMS: dict[str, list[tuple[str, str]]] = {
-    "listSessions": [("include_system_owned", "bool | None")],
-}
+IGNORED_PARAMS: dict[str, list[tuple[str, str]]] = {}
 
 #: Exactly one of these body fields must be given (checked before the request).
 ONE_OF_GROUPS: dict[str, tuple[str, ...]] = {
@@ -80,8 +78,11 @@ LEGACY_KEYS: dict[str, tuple[str, ...]] = {
 STREAM_OPERATIONS = {"connectEventStream"}
 
 #: Documented non-2xx answers that codex-manager's methods returned as values instead of
-#: raising. Kept as each method's default ``allow_statuses`` (a per-call ``allow_statuses``
-#: replaces it); 401/403 always raise. Intersected with the statuses the operation documents.
+#: raising (its ``api.py``). Kept as each method's default ``allow_statuses`` (a per-call
+#: ``allow_statuses`` replaces it); 401/403 always raise (here they are the bridge's own auth
+#: and Host checks, not a runtime answer). A decision that cannot reach the runtime is a 503
+#: here where codex-manager answers 500, so both come back. Intersected with the statuses the
+#: operation documents.
 COMPAT_ALLOW: dict[str, tuple[int, ...]] = {
     "system.experimental_features": (501,),
     "system.collaboration_modes": (501,),
@@ -108,9 +109,9 @@ COMPAT_ALLOW: dict[str, tuple[int, ...]] = {
     "orchestrator.cancel": (404, 409),
     "projects.delete": (404,),
     "projects.list_agent_sessions": (404,),
-    "approvals.decide": (404,),
-    "tool_input.decide": (404,),
-    "tool_calls.respond": (404, 409),
+    "approvals.decide": (404, 409, 500, 503),
+    "tool_input.decide": (404, 409, 500, 503),
+    "tool_calls.respond": (404, 409, 500, 503),
     "sessions.get": (410,),
     "sessions.delete": (404, 410),
     "sessions.fork": (410, 501),
@@ -128,10 +129,11 @@ COMPAT_ALLOW: dict[str, tuple[int, ...]] = {
     "sessions.settings_set": (400, 404, 410, 423),
     "sessions.settings_unset": (404, 410, 423),
     "sessions.resume": (410,),
-    "sessions.suggest_request": (409, 410),
-    "sessions.suggest_request_enqueue": (404, 410),
-    "sessions.send_message": (404, 410),
-    "sessions.interrupt": (404, 409),
+    "sessions.suggest_request": (400, 404, 409, 410, 429, 503),
+    "sessions.suggest_request_enqueue": (400, 404, 409, 410, 429, 503),
+    "sessions.suggest_request_upsert": (400, 404, 410),
+    "sessions.send_message": (400, 404, 410),
+    "sessions.interrupt": (404, 409, 410),
     "sessions.approval_policy": (404, 410),
     "sessions.transcript_upsert": (404, 410),
 }
@@ -154,3 +156,45 @@ DOMAIN_DOCS: dict[str, str] = {
     "orchestrator": "Background jobs.",
     "extensions": "Agent extensions.",
 }
+
+#: codex-manager's Python model names (``from codex_manager.typed import CreateSessionRequest``)
+#: that differ from ours, as ``"<operationId>:<status>"`` (the model of that answer) or as the
+#: name of one of our models. Names the two share need no entry; codex-manager names with no
+#: counterpart yet (the suggested-request answers, its raw turn/item shapes) are listed in
+#: ``UNMODELLED_CODEX_MANAGER_NAMES`` and in docs/compatibility.md.
+CODEX_MANAGER_MODEL_NAMES: dict[str, str] = {
+    "ApiValidationError": "ApiError",
+    "ApprovalDecisionErrorResponse": "ApiError",
+    "ApprovalDecisionNotFoundResponse": "decideApproval:404",
+    "ApprovalDecisionReconciledResponse": "decideApproval:409",
+    "ApprovalDecisionSuccessResponse": "decideApproval:200",
+    "CreateSessionResponse": "createSession:200",
+    "DynamicToolCallTextContentItem": "ContentItems",
+    "DynamicToolCallImageContentItem": "ContentItems1",
+    "ListSessionToolCallsResponse": "listSessionToolCalls:200",
+    "ReadSessionResponse": "readSession:200",
+    "SendSessionMessageAcceptedResponse": "sendSessionMessage:202",
+    "ToolCallResponseErrorResponse": "ApiError",
+    "ToolCallResponseNotFoundResponse": "respondToolCall:404",
+    "ToolCallResponseSuccessResponse": "respondToolCall:200",
+    "ToolInputDecisionErrorResponse": "ApiError",
+    "ToolInputDecisionNotFoundResponse": "decideToolInput:404",
+    "ToolInputDecisionOptionAnswers": "Answers",
+    "ToolInputDecisionSuccessResponse": "decideToolInput:200",
+}
+
+UNMODELLED_CODEX_MANAGER_NAMES = (
+    "CodexThreadItem",
+    "CodexTurn",
+    "DynamicToolCallOutputContentItem",
+    "SuggestSessionRequestFallbackResponse",
+    "SuggestSessionRequestNoContextResponse",
+    "SuggestSessionRequestOkResponse",
+    "SuggestSessionRequestSuccessResponse",
+    "SuggestedRequestQueuedResponse",
+    "SuggestedRequestRuntimeEntry",
+    "SuggestedRequestUpsertErrorResponse",
+    "SuggestedRequestUpsertInvalidResponse",
+    "SuggestedRequestUpsertResponse",
+    "SystemSessionError",
+)

@@ -32,6 +32,8 @@ export const SessionMetaSchema = z.object({
   archived: z.boolean().optional(),
   archivedAt: z.number().optional(),
   forkedFromSessionId: z.string().optional(),
+  /** Owned by the bridge itself (e.g. a queue worker's session): listed only with `includeSystemOwned`. */
+  systemOwned: z.boolean().optional(),
 });
 export type SessionMeta = z.infer<typeof SessionMetaSchema>;
 

@@ -64,22 +64,27 @@ export class SessionLifecycle {
   async archive(sessionId: string): Promise<{ meta: SessionMeta; changed: boolean }> {
     const meta = await this.sessions.resolve(sessionId);
     if (meta.archived) return { meta, changed: false };
-    if (!meta.materialized) throw conflict(sessionId, 'not_materialized', 'has had no turn yet, so there is nothing to archive');
     await this.requireNoActiveTurn(meta);
-    const threadId = threadIdOf(meta);
-    const params: ThreadArchiveParams = { threadId };
-    await this.runtime.request('thread/archive', params);
-    this.sessions.threads.forget(threadId);
+    // A thread with no turn has nothing on the runtime's disk to archive (codex refuses it):
+    // the bridge's index alone holds the archived state, as codex-manager archives it too.
+    if (meta.materialized) {
+      const threadId = threadIdOf(meta);
+      const params: ThreadArchiveParams = { threadId };
+      await this.runtime.request('thread/archive', params);
+      this.sessions.threads.forget(threadId);
+    }
     return { meta: (await this.index.patch(sessionId, { archived: true, archivedAt: Date.now() }))!, changed: true };
   }
 
   async unarchive(sessionId: string): Promise<{ meta: SessionMeta; changed: boolean }> {
     const meta = await this.sessions.resolve(sessionId);
     if (!meta.archived) return { meta, changed: false };
-    const threadId = threadIdOf(meta);
-    const params: ThreadUnarchiveParams = { threadId };
-    await this.runtime.request('thread/unarchive', params);
-    await this.sessions.threads.name(threadId, meta.title); // a rename while archived reached only the index
+    if (meta.materialized) {
+      const threadId = threadIdOf(meta);
+      const params: ThreadUnarchiveParams = { threadId };
+      await this.runtime.request('thread/unarchive', params);
+      await this.sessions.threads.name(threadId, meta.title); // a rename while archived reached only the index
+    }
     return { meta: (await this.index.patch(sessionId, { archived: false, archivedAt: undefined }))!, changed: true };
   }
 
@@ -138,10 +143,10 @@ export class SessionLifecycle {
   }
 
   /** Starts context compaction: codex runs it as a turn of its own, reported like any turn. */
-  async compact(sessionId: string): Promise<void> {
+  async compact(sessionId: string): Promise<unknown> {
     const meta = await this.idleMaterialized(sessionId, 'to compact');
     const params: ThreadCompactStartParams = { threadId: await this.sessions.threads.load(meta) };
-    await this.runtime.request('thread/compact/start', params);
+    return this.runtime.request('thread/compact/start', params);
   }
 
   /**
@@ -164,10 +169,10 @@ export class SessionLifecycle {
     return { removedTurnIds: latest.map((turn) => turn.id).reverse(), thread };
   }
 
-  async cleanBackgroundTerminals(sessionId: string): Promise<void> {
+  async cleanBackgroundTerminals(sessionId: string): Promise<unknown> {
     const meta = await this.sessions.resolve(sessionId);
     const params: ThreadBackgroundTerminalsCleanParams = { threadId: await this.sessions.threads.load(meta) };
-    await this.runtime.request('thread/backgroundTerminals/clean', params);
+    return this.runtime.request('thread/backgroundTerminals/clean', params);
   }
 
   /**
@@ -175,21 +180,21 @@ export class SessionLifecycle {
    * (codex 0.169 only reviews inline) starts a new session with the same controls and
    * reviews there, leaving this session's history untouched.
    */
-  async review(sessionId: string, target: ReviewTarget, delivery: 'inline' | 'detached'): Promise<{ reviewSessionId: string; turnId: string }> {
+  async review(sessionId: string, target: ReviewTarget, delivery: 'inline' | 'detached'): Promise<{ reviewSessionId: string; turnId: string; result: ReviewStartResponse }> {
     const source = await this.sessions.resolve(sessionId);
     if (source.archived) throw conflict(sessionId, 'archived', 'is archived; unarchive it first');
     await this.requireNoActiveTurn(source);
     const reviewer = delivery === 'inline' ? source : await this.detachedReviewSession(source);
     const threadId = await this.sessions.threads.load(reviewer);
     const params: ReviewStartParams = { threadId, target, delivery: 'inline' };
-    const { turn } = await this.runtime.request<ReviewStartResponse>('review/start', params).catch(async (error: unknown) => {
+    const result = await this.runtime.request<ReviewStartResponse>('review/start', params).catch(async (error: unknown) => {
       // The runtime judges the target (e.g. an empty branch); a refused review must not leave its new session behind.
       if (reviewer !== source) await this.sessions.delete(reviewer.sessionId).catch(() => undefined);
       throw error;
     });
-    this.tracker.turnStarted(threadId, turn.id);
+    this.tracker.turnStarted(threadId, result.turn.id);
     await this.index.patch(reviewer.sessionId, { materialized: true });
-    return { reviewSessionId: reviewer.sessionId, turnId: turn.id };
+    return { reviewSessionId: reviewer.sessionId, turnId: result.turn.id, result };
   }
 
   /** Adds input to the turn in progress, which must be `turnId`. */

@@ -10,16 +10,21 @@ export interface ListQuery {
   archived?: boolean;
   limit?: number;
   cursor?: string;
+  /** Also list sessions the bridge owns itself (codex-manager's `includeSystemOwned`). */
+  includeSystemOwned?: boolean;
 }
 
 export type ListPage<S> = {
   data: S[];
+  /** Which listing this is (codex-manager echoes the query's `archived`). */
+  archived: boolean;
   nextCursor: string | null;
   /** False when the runtime could not be asked: only sessions the bridge knows are listed. */
   runtimeIncluded: boolean;
 };
 
-const DEFAULT_LIMIT = 50;
+/** codex-manager's default page size. */
+const DEFAULT_LIMIT = 100;
 const RUNTIME_PAGE = 100;
 /** Enough for any real history; a listing never walks the runtime's store without bound. */
 const MAX_RUNTIME_PAGES = 20;
@@ -42,7 +47,7 @@ export async function listSessions<S>(
   for (const meta of deps.index.all()) {
     known.add(meta.sessionId);
     if (meta.threadId) known.add(meta.threadId);
-    if (Boolean(meta.archived) === archived) rows.push(meta);
+    if (Boolean(meta.archived) === archived && (query.includeSystemOwned || !meta.systemOwned)) rows.push(meta);
   }
   let runtimeIncluded = true;
   try {
@@ -62,6 +67,7 @@ export async function listSessions<S>(
   const last = page[page.length - 1];
   return {
     data: page.map(deps.summary),
+    archived,
     nextCursor: remaining.length > limit && last ? encodeCursor(last) : null,
     runtimeIncluded,
   };

@@ -88,6 +88,13 @@ export class SessionService {
     this.defaultControls = source;
   }
 
+  /** Where a session's settings come from (SessionSettingsService), for `sessionControls.settings`. */
+  takeSettingsFrom(source: (sessionId: string) => Record<string, unknown>): void {
+    this.settingsOf = source;
+  }
+
+  private settingsOf: (sessionId: string) => Record<string, unknown> = () => ({});
+
   private defaultControls: (() => { model: string | null; approvalPolicy: ApprovalPolicy; networkAccess: Network; filesystemSandbox: Sandbox }) | undefined;
 
   async create(input: CreateSessionInput): Promise<{ session: SessionSummary; thread: Thread }> {
@@ -176,12 +183,15 @@ export class SessionService {
    * which also stops a turn in progress), then the index entry, which becomes a
    * tombstone so that the id answers 410 from then on, across restarts.
    */
-  async delete(sessionId: string): Promise<Tombstone> {
+  async delete(sessionId: string): Promise<Tombstone & { deletedFileCount: number }> {
     const meta = await this.resolve(sessionId);
     const threadId = threadIdOf(meta);
+    // codex keeps one rollout file per thread; it exists once the thread had a turn.
+    let deletedFileCount = 0;
     try {
       const params: ThreadDeleteParams = { threadId };
       await this.runtime.request('thread/delete', params);
+      deletedFileCount = meta.materialized ? 1 : 0;
     } catch (error) {
       // The runtime refuses (invalid request) a thread it has no rollout for: nothing of it
       // to delete there. Anything else (runtime down) fails the delete, which can be retried.
@@ -193,7 +203,7 @@ export class SessionService {
     await this.index.remove(tombstone);
     this.threads.forget(threadId);
     this.events?.append('session_deleted', null, { sessionId, title: tombstone.title, deletedAt: tombstone.deletedAt });
-    return tombstone;
+    return { ...tombstone, deletedFileCount };
   }
 
   /** A live session in the index (sessions only the runtime knows are not adopted here). */
@@ -258,7 +268,10 @@ export class SessionService {
       materialized: meta.materialized,
       modelProvider: meta.modelProvider,
       approvalPolicy: meta.approvalPolicy,
-      sessionControls: { model: meta.model, approvalPolicy: meta.approvalPolicy, networkAccess: meta.networkAccess, filesystemSandbox: meta.filesystemSandbox },
+      sessionControls: {
+        model: meta.model, approvalPolicy: meta.approvalPolicy, networkAccess: meta.networkAccess, filesystemSandbox: meta.filesystemSandbox,
+        settings: this.settingsOf(meta.sessionId),
+      },
       createdAt: meta.createdAt,
       updatedAt: meta.updatedAt,
       cwd: meta.cwd,

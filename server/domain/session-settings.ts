@@ -206,6 +206,11 @@ export class SessionSettingsService {
     return this.audit.rows();
   }
 
+  /** A session's session-scope settings, synchronously (for session summaries). */
+  sessionSettings(sessionId: string): SettingsMap {
+    return this.settingsOf(sessionId, 'session');
+  }
+
   private settingsOf(sessionId: string, scope: Scope): SettingsMap {
     const doc = this.doc.read();
     return scope === 'default' ? doc.defaults.settings : doc.sessions[sessionId]?.settings ?? {};

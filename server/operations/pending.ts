@@ -3,7 +3,7 @@ import type { Operations } from '../../protocol/operations';
 import { approvalResponse, approvalView, toolCallResponse, toolCallView, toolInputResponse, toolInputView } from '../domain/pending-views';
 import type { PendingEntry, PendingKind } from '../state/pending-registry';
 import type { BridgeServices } from './services';
-import { sessionGone, sessionNotFound } from './sessions';
+import { sessionGone } from './sessions';
 import type { CallContext, Handler } from './table';
 
 type PendingHandlers = {
@@ -58,11 +58,13 @@ export function pendingHandlers(s: BridgeServices): PendingHandlers {
     }
   }
 
+  /**
+   * Pending requests of one session. As in codex-manager, a session id nobody knows has
+   * simply nothing pending (200, empty list); only a deleted session answers 410.
+   */
   function listFor<T>(sessionId: string, kinds: PendingKind[], view: (e: PendingEntry) => T) {
-    if (!s.sessions.exists(sessionId)) {
-      const tombstone = s.sessions.isDeleted(sessionId);
-      return tombstone ? sessionGone(sessionId, tombstone) : sessionNotFound(sessionId);
-    }
+    const tombstone = s.sessions.isDeleted(sessionId);
+    if (tombstone) return sessionGone(sessionId, tombstone);
     const data = s.pending.list({ threadId: s.sessions.threadIdOf(sessionId) }).filter((e) => kinds.includes(e.kind)).map(view);
     return { status: 200 as const, body: { data } };
   }

@@ -1,3 +1,4 @@
+import { BridgeError } from '../../protocol/errors';
 import type { ReviewTarget } from '../../protocol/generated/codex/v2/ReviewTarget';
 import type { SESSION_LIFECYCLE_OPERATIONS } from '../../protocol/operations/session-lifecycle';
 import { given } from '../../protocol/schemas/common';
@@ -37,8 +38,11 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
     async deleteSession({ params }) {
       const { sessionId } = params;
       return forSession(sessionId, async () => {
-        const tombstone = await s.sessions.delete(sessionId);
-        return { status: 200 as const, body: { status: 'deleted' as const, sessionId, title: tombstone.title, deletedAt: tombstone.deletedAt } };
+        const gone = await s.sessions.delete(sessionId);
+        return {
+          status: 200 as const,
+          body: { status: 'ok' as const, sessionId, title: gone.title, deletedFileCount: gone.deletedFileCount, deletedAt: gone.deletedAt },
+        };
       });
     },
     async renameSession({ params, body }) {
@@ -55,14 +59,16 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
     },
     async unarchiveSession({ params }) {
       return forSession(params.sessionId, async () => {
-        const { meta, changed } = await life.unarchive(params.sessionId);
-        return { status: 200 as const, body: { ...ok(params.sessionId), session: s.sessions.summary(meta), changed } };
+        const { changed } = await life.unarchive(params.sessionId);
+        const { session, thread } = await s.sessions.get(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), session, thread, changed } };
       });
     },
     async resumeSession({ params, body }) {
       return forSession(params.sessionId, async () => {
-        const meta = await life.resume(params.sessionId, body.dynamicTools);
-        return { status: 200 as const, body: { ...ok(params.sessionId), session: s.sessions.summary(meta) } };
+        await life.resume(params.sessionId, body.dynamicTools);
+        const { session, thread } = await s.sessions.get(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), session, thread } };
       });
     },
     async forkSession({ params, body }) {
@@ -78,39 +84,53 @@ export function sessionLifecycleHandlers(s: BridgeServices): HandlersFor<typeof 
         });
         return {
           status: 200 as const,
-          body: { ...ok(meta.sessionId), forkedFromSessionId: params.sessionId, session: s.sessions.summary(meta), thread },
+          body: {
+            ...ok(meta.sessionId), sourceSessionId: params.sessionId, forkedFromSessionId: params.sessionId, session: s.sessions.summary(meta), thread,
+          },
         };
       });
     },
     async compactSession({ params }) {
       return forSession(params.sessionId, async () => {
-        await life.compact(params.sessionId);
-        return { status: 200 as const, body: ok(params.sessionId) };
+        const result = await life.compact(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), result } };
       });
     },
     async rollbackSession({ params, body }) {
       return forSession(params.sessionId, async () => {
         const { removedTurnIds, thread } = await life.rollback(params.sessionId, body.numTurns);
-        return { status: 200 as const, body: { ...ok(params.sessionId), numTurns: body.numTurns, removedTurnIds, thread } };
+        return { status: 200 as const, body: { ...ok(params.sessionId), numTurns: body.numTurns, removedTurnIds, thread, result: { thread } } };
       });
     },
     async cleanBackgroundTerminals({ params }) {
       return forSession(params.sessionId, async () => {
-        await life.cleanBackgroundTerminals(params.sessionId);
-        return { status: 200 as const, body: ok(params.sessionId) };
+        const result = await life.cleanBackgroundTerminals(params.sessionId);
+        return { status: 200 as const, body: { ...ok(params.sessionId), result } };
       });
     },
     async startReview({ params, body }) {
       return forSession(params.sessionId, async () => {
         const delivery = body.delivery ?? 'inline';
-        const { reviewSessionId, turnId } = await life.review(params.sessionId, reviewTarget(body), delivery);
-        return { status: 200 as const, body: { ...ok(params.sessionId), turnId, delivery, reviewSessionId } };
+        const { reviewSessionId, turnId, result } = await life.review(params.sessionId, reviewTarget(body), delivery);
+        return { status: 200 as const, body: { ...ok(params.sessionId), turnId, delivery, reviewSessionId, result } };
       });
     },
     async steerTurn({ params, body }) {
-      return forSession(params.sessionId, async () => {
-        const { turnId } = await life.steer(params.sessionId, params.turnId, body.input);
-        return { status: 200 as const, body: { ...ok(params.sessionId), turnId } };
+      const { sessionId } = params;
+      // codex-manager reports the steer as an action result, performed or not eligible.
+      const result = <S extends 'performed' | 'not_eligible'>(status: S, details: Record<string, unknown>) => ({ actionType: 'turn.steer' as const, status, details });
+      return forSession(sessionId, async () => {
+        try {
+          const { turnId } = await life.steer(sessionId, params.turnId, body.input);
+          return { status: 200 as const, body: { ...ok(sessionId), turnId, result: result('performed', { turnId }) } };
+        } catch (error) {
+          if (!(error instanceof BridgeError) || error.code !== 'conflict') throw error;
+          const details = error.details ?? {};
+          return {
+            status: 409 as const,
+            body: { status: 'error' as const, code: error.code, message: error.message, details, sessionId, turnId: params.turnId, result: result('not_eligible', details) },
+          };
+        }
       });
     },
   };

@@ -66,10 +66,15 @@ export function sessionHandlers(s: BridgeServices): HandlersFor<typeof SESSION_O
       });
     },
     async interruptSessionTurn({ params, body }) {
-      // A conflict (no active turn) propagates as its declared 409.
       return forSession(params.sessionId, async () => {
-        const { turnId } = await s.sessions.interrupt(params.sessionId, given(body.turnId));
-        return { status: 200 as const, body: { status: 'ok' as const, sessionId: params.sessionId, turnId } };
+        try {
+          const { turnId } = await s.sessions.interrupt(params.sessionId, given(body.turnId));
+          return { status: 200 as const, body: { status: 'ok' as const, sessionId: params.sessionId, turnId } };
+        } catch (error) {
+          // codex-manager's clients test for this exact body (`status: "no_active_turn"`).
+          if (!(error instanceof BridgeError) || error.details?.reason !== 'no_active_turn') throw error;
+          return { status: 409 as const, body: { status: 'no_active_turn' as const, sessionId: params.sessionId, code: 'conflict', message: error.message } };
+        }
       });
     },
   };

@@ -4,6 +4,7 @@ import { BridgeError } from '../../protocol/errors';
 import { buildOpenApiDocument } from '../../protocol/openapi';
 import { OPERATIONS } from '../../protocol/operations';
 import type { SYSTEM_OPERATIONS } from '../../protocol/operations/system';
+import { queueHealth } from './queue-health';
 import type { BridgeServices } from './services';
 import { errorReply, type HandlersFor } from './table';
 
@@ -31,6 +32,7 @@ export function systemHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM_OPE
             pendingRequests: s.pending.pendingCount,
           },
           store: { dataDir: s.store.dataDir, quarantined: s.store.quarantined().map((r) => ({ ...r })) },
+          orchestratorQueue: queueHealth(),
         },
       };
     },

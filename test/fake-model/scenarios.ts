@@ -221,6 +221,17 @@ export function trailingToolOutput(input: readonly InputItem[]): { callId: strin
   return { callId: last.call_id, output };
 }
 
+/**
+ * The text the triggers see: the whole message, or when no trigger matches it, its last
+ * line. Clients may frame what the user typed (codex-manager's remote skills put a tool
+ * catalog first and the request last), and the request still picks its scenario.
+ */
+function triggerText(userText: string, scenarios: readonly Scenario[]): string {
+  if (scenarios.some((s) => s.trigger.test(userText))) return userText;
+  const last = userText.slice(userText.lastIndexOf('\n') + 1).trim();
+  return last !== userText && scenarios.some((s) => s.trigger.test(last)) ? last : userText;
+}
+
 export function selectScenario(
   body: unknown,
   scenarios: readonly Scenario[] = builtinScenarios,
@@ -228,7 +239,7 @@ export function selectScenario(
 ): Selection {
   const raw = (body as { input?: unknown } | null)?.input;
   const input: InputItem[] = Array.isArray(raw) ? (raw as InputItem[]) : [];
-  const userText = latestUserText(input);
+  const userText = triggerText(latestUserText(input), scenarios);
   const tool = trailingToolOutput(input);
   const matchOf = (s: Scenario) => s.trigger.exec(userText) ?? ([userText] as RegExpMatchArray);
 

@@ -47,9 +47,11 @@ describe('session lifecycle against the real codex app-server', function () {
       const turnId = await turn(sessionId, 'hello');
       const deleted = await call('deleteSession', { params: { sessionId } });
       assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
-      const body = deleted.body as { status: string; title: string; deletedAt: string };
-      assert.equal(body.status, 'deleted');
+      const body = deleted.body as { status: string; title: string; deletedAt: string; deletedFileCount: number };
+      // codex-manager's reply: status "ok", the title and how many history files went (its rollout).
+      assert.equal(body.status, 'ok');
       assert.equal(body.title, 'hello');
+      assert.equal(body.deletedFileCount, 1);
       const event = await t.waitForEvent((e) => e.type === 'session_deleted' && (e.payload as { sessionId: string }).sessionId === sessionId);
       assert.equal(event.threadId, null, 'published to every client');
       assert.deepEqual(event.payload, { sessionId, title: 'hello', deletedAt: body.deletedAt });
@@ -112,11 +114,15 @@ describe('session lifecycle against the real codex app-server', function () {
     assert.deepEqual((empty.body as { issues: { path: unknown[] }[] }).issues[0]!.path, ['body', 'title']);
   });
 
-  it('archive / unarchive: 409 before the first turn, hidden from the default listing, readable, not usable until unarchived', async () => {
+  it('archive / unarchive: also before the first turn, hidden from the default listing, readable, not usable until unarchived', async () => {
     const sessionId = await newSession();
+    // As in codex-manager, a session with no turn archives too (in the bridge alone: codex has nothing on disk).
     const early = await call('archiveSession', { params: { sessionId } });
-    assert.equal(early.status, 409);
-    assert.equal(codeOf(early.body).details?.reason, 'not_materialized');
+    assert.equal(early.status, 200, JSON.stringify(early.body));
+    assert.equal((await listed(true)).find((s) => s.sessionId === sessionId)?.archived, true);
+    const back = await call('unarchiveSession', { params: { sessionId } });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.equal((back.body as { thread: { id: string } }).thread.id, sessionId, 'unarchive answers the thread, as codex-manager does');
     await turn(sessionId, 'hello');
 
     const archived = await call('archiveSession', { params: { sessionId }, body: { anything: 'goes' } });
@@ -240,11 +246,17 @@ describe('session lifecycle against the real codex app-server', function () {
     const wrong = await call('steerTurn', { params: { sessionId, turnId: 'not-this-turn' }, body: { input: 'nope' } });
     assert.equal(wrong.status, 409);
     assert.equal(codeOf(wrong.body).details?.reason, 'not_active_turn');
+    // codex-manager's fields: the session, the turn asked for and the action result.
+    assert.deepEqual(
+      [(wrong.body as Body).sessionId, (wrong.body as Body).turnId, ((wrong.body as Body).result as Body).status],
+      [sessionId, 'not-this-turn', 'not_eligible'],
+    );
     const busy = await call('compactSession', { params: { sessionId } });
     assert.equal(busy.status, 409, 'compaction would stop the turn in progress');
     const steered = await call('steerTurn', { params: { sessionId, turnId }, body: { input: 'also say hello' } });
     assert.equal(steered.status, 200, JSON.stringify(steered.body));
     assert.equal((steered.body as { turnId: string }).turnId, turnId);
+    assert.deepEqual((steered.body as { result: Body }).result, { actionType: 'turn.steer', status: 'performed', details: { turnId } });
     const steeredItem = await t.waitForEvent((e) => e.threadId === sessionId && methodOf(e) === 'item/completed'
       && JSON.stringify((e.payload as { params: unknown }).params).includes('also say hello'));
     assert.ok(steeredItem, 'the steer reached the turn as user input');

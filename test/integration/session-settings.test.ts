@@ -92,7 +92,7 @@ describe('session controls, settings and transcript ledger against the real code
 
     const read = await call<{ session: { approvalPolicy: string; sessionControls: Tuple } }>('readSession', { params: { sessionId } });
     assert.equal(read.body.session.approvalPolicy, 'never');
-    assert.deepEqual(read.body.session.sessionControls, controls);
+    assert.deepEqual(read.body.session.sessionControls, { ...controls, settings: {} }, 'with the session settings, as codex-manager');
 
     const rows = t.bridge.services.sessionSettings.auditRows().filter((r) => r.sessionId === sessionId);
     assert.equal(rows.length, 1, 'an unchanged apply is not audited');
@@ -156,7 +156,8 @@ describe('session controls, settings and transcript ledger against the real code
       params: { sessionId }, body: { scope: 'everywhere', controls: { ...tuple(), approvalPolicy: 'sometimes', extra: 1 } },
     });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body.issues.map((i) => i.path), [['body', 'scope'], ['body', 'controls', 'approvalPolicy'], ['body', 'controls']]);
+    // The unknown `extra` is ignored, as codex-manager ignores it; the known fields are still checked.
+    assert.deepEqual(bad.body.issues.map((i) => i.path), [['body', 'scope'], ['body', 'controls', 'approvalPolicy']]);
   });
 
   it('sets, merges, replaces, reads and deletes settings in each scope', async () => {
@@ -188,21 +189,28 @@ describe('session controls, settings and transcript ledger against the real code
     assert.equal(Object.hasOwn(view.body.defaults.settings!, 'theme'), false);
   });
 
-  it('accepts every settings write the contract allows: settings then key together, a key without value, nothing', async () => {
+  it('takes either settings or key and value, as codex-manager: both, neither or half a pair is a 400 naming the field', async () => {
     const sessionId = await newSession();
-    const set = (body: object) => call<{ status: string; key?: string; settings: Record<string, unknown> }>('setSessionSettings', { params: { sessionId }, body });
-    const both = await set({ scope: 'session', settings: { a: 1, b: 2 }, mode: 'replace', key: 'b', value: 3, actor: '', source: ' ' });
-    assert.deepEqual([both.status, both.body.status, both.body.key, both.body.settings], [200, 'ok', 'b', { a: 1, b: 3 }]);
-    assert.deepEqual((await set({ scope: 'session', key: 'c' })).body.settings, { a: 1, b: 3, c: null }, 'a key without a value stores null');
-    for (const body of [{ scope: 'session' }, { scope: 'session', value: 1 }, { scope: 'session', key: '', value: 1 }]) {
+    const set = (body: object) => call<{ status: string; key?: string; settings: Record<string, unknown>; issues?: { path: unknown[] }[] }>('setSessionSettings', { params: { sessionId }, body });
+    const whole = await set({ scope: 'session', settings: { a: 1, b: 2 }, mode: 'replace', actor: '', source: ' ' });
+    assert.deepEqual([whole.status, whole.body.status, whole.body.settings], [200, 'ok', { a: 1, b: 2 }]);
+    const one = await set({ scope: 'session', key: 'c', value: null, colour: 'red' });
+    assert.deepEqual([one.status, one.body.key, one.body.settings], [200, 'c', { a: 1, b: 2, c: null }], 'a null value is a value; unknown keys are ignored');
+    const refused: [object, string][] = [
+      [{ scope: 'session', settings: { a: 1 }, key: 'b', value: 3 }, 'body.settings'],
+      [{ scope: 'session' }, 'body.key'],
+      [{ scope: 'session', value: 1 }, 'body.key'],
+      [{ scope: 'session', key: '', value: 1 }, 'body.key'],
+      [{ scope: 'session', key: 'c' }, 'body.value'],
+    ];
+    for (const [body, field] of refused) {
       const reply = await set(body);
-      assert.deepEqual([reply.status, reply.body.status, reply.body.settings], [200, 'unchanged', { a: 1, b: 3, c: null }], JSON.stringify(body));
+      assert.equal(reply.status, 400, JSON.stringify(body));
+      assert.deepEqual(reply.body.issues?.map((i) => i.path.join('.')), [field], JSON.stringify(body));
     }
+    assert.deepEqual((await call<{ settings: object }>('getSessionSettings', { params: { sessionId } })).body.settings, { a: 1, b: 2, c: null }, 'refused writes changed nothing');
     const row = t.bridge.services.sessionSettings.auditRows().filter((r) => r.sessionId === sessionId)[0]!;
     assert.deepEqual([row.claimedActor, row.source], [undefined, 'test'], 'blank actor and source mean not given');
-    const unknown = await call<{ issues: { path: unknown[] }[] }>('setSessionSettings', { params: { sessionId }, body: { scope: 'session', key: 'a', value: 1, colour: 'red' } });
-    assert.equal(unknown.status, 400);
-    assert.deepEqual(unknown.body.issues[0]!.path, ['body']);
   });
 
   it('upserts supplemental transcript entries by messageId, announces them and merges them with the runtime transcript', async () => {

@@ -35,6 +35,13 @@ describe('fake model scenario selection', () => {
     assert.equal(pick('fail stream').scenario.name, 'fail-stream');
   });
 
+  it('matches the last line when a client framed the request (codex-manager\'s remote skills)', () => {
+    const framed = pick('Session remote skill catalog (Python-managed):\n- echo: Echo text.\n\nUser request:\nuse tool echo {"text":"hi"}');
+    assert.equal(framed.scenario.name, 'tool');
+    assert.deepEqual(framed.steps[0], { kind: 'functionCall', name: 'echo', args: '{"text":"hi"}' });
+    assert.equal(pick('a question\nhello').scenario.name, 'hello');
+  });
+
   it('ignores codex-injected user messages and looks at the newest real one', () => {
     const sel = selectScenario(body(user('hello'), { type: 'message', role: 'assistant', content: [] }, user('slow'), envContext));
     assert.equal(sel.scenario.name, 'slow');

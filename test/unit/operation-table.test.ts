@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { OPERATIONS } from '../../protocol/operations';
+import { QUEUE_OPERATIONS } from '../../protocol/operations/queue';
 import { OperationTable, type HandlerMap } from '../../server/operations/table';
 
 /** Handlers that echo their validated input, to test the table's own behaviour. */
@@ -27,7 +28,21 @@ describe('OperationTable', () => {
     assert.equal(reply.status, 400);
     const body = reply.body as { code: string; issues: { path: unknown[] }[] };
     assert.equal(body.code, 'invalid_request');
-    assert.deepEqual(body.issues.map((i) => i.path), [['params', 'sessionId'], ['body', 'text'], ['body']]);
+    // An unknown key (`bogus`) is ignored, as codex-manager ignores it; known fields are still checked.
+    assert.deepEqual(body.issues.map((i) => i.path), [['params', 'sessionId'], ['body', 'text']]);
+  });
+
+  it('ignores unknown body and query keys, as codex-manager does', async () => {
+    const seen: unknown[] = [];
+    const table = new OperationTable(echoHandlers((_id, input) => { seen.push(input); return { status: 200, body: {} }; }));
+    const listed = await table.invoke('listSessions', { query: { includeSystemOwned: 'true', somethingElse: 'x' } }, { actor: 't' });
+    assert.equal(listed.status, 200);
+    const created = await table.invoke('createSession', { body: { cwd: '/tmp', metadata: { from: 'a client' } } }, { actor: 't' });
+    assert.equal(created.status, 200);
+    assert.deepEqual(seen, [
+      { params: {}, query: { includeSystemOwned: true }, body: undefined },
+      { params: {}, query: {}, body: { cwd: '/tmp' } },
+    ]);
   });
 
   it('requires a body where declared, parses an optional one from {}', async () => {
@@ -59,5 +74,34 @@ describe('OperationTable', () => {
     await assert.rejects(table.invoke('getHealth', {}, { actor: 't' }), /does not declare/);
     const table2 = new OperationTable(echoHandlers(() => ({ status: 202, body: { status: 'nope' } })), { validateReplies: true });
     await assert.rejects(table2.invoke('sendSessionMessage', { params: { sessionId: 's' }, body: { text: 'x' } }, { actor: 't' }), /does not match/);
+  });
+});
+
+describe('unknown input keys (codex-manager ignores them)', () => {
+  /** A schema that refuses keys it does not name, anywhere inside. */
+  const closed = (schema: unknown, path: string, found: string[]): void => {
+    if (!schema || typeof schema !== 'object') return;
+    const node = schema as { _zod?: { def?: Record<string, unknown> } };
+    const def = node._zod?.def;
+    if (!def) return;
+    if (def.type === 'object') {
+      const catchall = def.catchall as { _zod?: { def?: { type?: string } } } | undefined;
+      if (catchall?._zod?.def?.type === 'never') found.push(path);
+      for (const [key, child] of Object.entries((def.shape ?? {}) as Record<string, unknown>)) closed(child, `${path}.${key}`, found);
+    }
+    for (const key of ['innerType', 'element', 'in', 'out', 'valueType']) closed(def[key], path, found);
+    for (const option of (def.options ?? []) as unknown[]) closed(option, path, found);
+  };
+
+  it('no operation outside the queue refuses an unknown body, query or path key', () => {
+    const found: string[] = [];
+    for (const spec of Object.values(OPERATIONS)) {
+      // The queue's declarations belong to the queue's work (protocol/operations/queue.ts).
+      if (spec.id in QUEUE_OPERATIONS) continue;
+      closed(spec.body, `${spec.id}.body`, found);
+      closed(spec.query, `${spec.id}.query`, found);
+      closed(spec.params, `${spec.id}.params`, found);
+    }
+    assert.deepEqual(found, []);
   });
 });

@@ -19,15 +19,15 @@ export const readAccount = defineOperation({
 });
 
 export const AccountLoginRequestSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('apiKey'), apiKey: z.string().max(4096).describe('An empty key is refused (400): the runtime would store it') }),
-  z.strictObject({ type: z.literal('chatgpt') }),
-  z.strictObject({
+  z.object({ type: z.literal('apiKey'), apiKey: z.string().max(4096).describe('An empty key is refused (400): the runtime would store it') }),
+  z.object({ type: z.literal('chatgpt') }),
+  z.object({
     type: z.literal('chatgptAuthTokens'),
     accessToken: z.string().max(65_536),
     chatgptAccountId: z.string().max(1000),
     chatgptPlanType: z.string().max(200).optional().describe('Empty means not given'),
   }),
-  z.strictObject({ type: z.literal('chatgptDeviceCode') }).describe('Sign in from another device with a one-time code (bridge extension)'),
+  z.object({ type: z.literal('chatgptDeviceCode') }).describe('Sign in from another device with a one-time code (bridge extension)'),
 ]).meta({ id: 'AccountLoginRequest' });
 
 export const startAccountLogin = defineOperation({
@@ -53,7 +53,7 @@ export const cancelAccountLogin = defineOperation({
   method: 'POST',
   path: '/api/account/login/cancel',
   summary: 'Cancel an account login in progress',
-  body: z.strictObject({ loginId: z.string().max(200).describe('As startAccountLogin answered it; the runtime refuses a malformed one (400)') }),
+  body: z.object({ loginId: z.string().max(200).describe('As startAccountLogin answered it; the runtime refuses a malformed one (400)') }),
   bodyRequired: true,
   responses: {
     200: { description: 'Login canceled', schema: writeAck(z.looseObject({ status: z.literal('canceled') })) },

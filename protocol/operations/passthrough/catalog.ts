@@ -21,7 +21,7 @@ export const listExperimentalFeatures = defineOperation({
   path: '/api/features/experimental',
   summary: "List the runtime's experimental feature flags",
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     ...pagingQuery,
     threadId: z.string().min(1).max(200).optional().describe("A loaded thread whose config decides enablement (bridge extension)"),
   }),
@@ -44,7 +44,7 @@ export const listCollaborationModes = defineOperation({
   summary: "List the runtime's collaboration mode presets",
   description: 'The runtime returns every preset at once; the bridge pages them with `limit` and `cursor`.',
   idempotent: true,
-  query: z.strictObject({ ...pagingQuery }),
+  query: z.object({ ...pagingQuery }),
   responses: { 200: { description: 'Collaboration mode list', schema: pageOf(CollaborationModeSchema) }, ...RUNTIME_FAILURES },
 });
 
@@ -56,7 +56,7 @@ export const listApps = defineOperation({
   path: '/api/apps',
   summary: 'List configured apps/connectors',
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     ...pagingQuery,
     threadId: z.string().min(1).max(200).optional().describe('Optional thread id for capability-scoped listing.'),
     forceRefetch: queryBoolean.optional().describe('When true, force refresh from Codex.'),
@@ -78,7 +78,7 @@ export const listSkills = defineOperation({
   path: '/api/skills',
   summary: 'List local skills, per workspace',
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     forceReload: queryBoolean.optional().describe('When true, force reload from disk.'),
     cwd: z.string().min(1).max(4096).optional().describe('Optional workspace to scope skill discovery.'),
   }),
@@ -104,7 +104,7 @@ export const listModels = defineOperation({
   path: '/api/models',
   summary: 'List available models',
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     ...pagingQuery,
     includeHidden: queryBoolean.optional().describe('Include models hidden from the default picker (bridge extension)'),
   }),
@@ -126,7 +126,7 @@ export const listMcpServers = defineOperation({
   path: '/api/mcp/servers',
   summary: 'List MCP server statuses (starts the configured servers to inventory them)',
   idempotent: true,
-  query: z.strictObject({ ...pagingQuery }),
+  query: z.object({ ...pagingQuery }),
   responses: { 200: { description: 'MCP server statuses', schema: pageOf(McpServerStatusSchema) }, ...RUNTIME_FAILURES },
 });
 

@@ -10,7 +10,7 @@ export const readConfig = defineOperation({
   path: '/api/config',
   summary: 'Read the effective Codex config (the runtime answer, untouched)',
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     cwd: z.string().min(1).max(4096).optional().describe('Workspace root for config resolution.'),
     includeLayers: queryBoolean.optional().describe('Include layered config metadata.'),
   }),
@@ -49,7 +49,7 @@ const MergeStrategySchema = z.enum(['replace', 'upsert']);
 const ExpectedVersionSchema = z.union([z.string().min(1).max(200), z.number().int().min(0)])
   .describe('Refuse the write unless the file still has this version (from a previous write)');
 
-const ConfigEditSchema = z.strictObject({
+const ConfigEditSchema = z.object({
   keyPath: KeyPathSchema,
   mergeStrategy: MergeStrategySchema,
   value: z.unknown().describe('Any JSON value; TOML has no null'),
@@ -79,7 +79,7 @@ export const writeConfigBatch = defineOperation({
   method: 'POST',
   path: '/api/config/batch',
   summary: 'Write several config edits at once',
-  body: z.strictObject({
+  body: z.object({
     edits: z.array(ConfigEditSchema).min(1).max(200),
     expectedVersion: ExpectedVersionSchema.optional(),
     filePath: z.string().max(4096).optional().describe('Empty means the user config.toml'),

@@ -56,7 +56,7 @@ export const getCapabilities = defineOperation({
   summary: 'What the pinned codex runtime supports, per runtime method, feature and bridge operation',
   description: 'Derived from the methods the pinned runtime declares and its experimental feature list; nothing is probed with junk calls, so every answer is fresh.',
   idempotent: true,
-  query: z.strictObject({
+  query: z.object({
     refresh: queryBoolean.optional().describe('Accepted for compatibility; the answer is always computed fresh.'),
   }),
   responses: {

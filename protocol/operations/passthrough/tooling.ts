@@ -11,7 +11,7 @@ export const writeSkillConfig = defineOperation({
   summary: 'Enable or disable a local skill, chosen by its SKILL.md path (or by name)',
   description: 'Give `path` or `name` (not both; empty means not given). The runtime judges them: '
     + 'neither, both, or a path that is not absolute is a 400 from it.',
-  body: z.strictObject({
+  body: z.object({
     path: z.string().max(4096).optional().describe('Absolute path of the SKILL.md, as listed by listSkills'),
     name: z.string().max(200).optional().describe('The skill name instead of its path (bridge extension)'),
     enabled: z.boolean(),
@@ -38,7 +38,7 @@ export const writeRemoteSkills = defineOperation({
   method: 'POST',
   path: '/api/skills/remote',
   summary: 'Write remote skill settings (runtime `skills/remote/write`)',
-  body: z.strictObject({ hazelnutId: z.string().max(200), isPreload: z.boolean() }),
+  body: z.object({ hazelnutId: z.string().max(200), isPreload: z.boolean() }),
   bodyRequired: true,
   responses: { 200: { description: 'Remote settings written', schema: writeAck(z.unknown()) }, ...RUNTIME_FAILURES },
 });
@@ -63,8 +63,8 @@ export const startMcpOauthLogin = defineOperation({
   path: '/api/mcp/servers/{serverName}/oauth/login',
   summary: 'Start OAuth login for a streamable-HTTP MCP server',
   description: 'Answers the `authorizationUrl` to open; `mcp_oauth_completed` follows on the stream. Unknown servers and stdio servers are a 400 from the runtime.',
-  params: z.strictObject({ serverName: z.string().min(1).max(200).describe('MCP server name') }),
-  body: z.strictObject({
+  params: z.object({ serverName: z.string().min(1).max(200).describe('MCP server name') }),
+  body: z.object({
     scopes: z.array(z.string().max(200)).max(64).optional().describe('OAuth scopes; empty entries are dropped'),
     timeoutSecs: z.number().int().min(1).optional(),
   }),
@@ -83,7 +83,7 @@ export const executeCommand = defineOperation({
   path: '/api/commands/exec',
   summary: "Run one command (argv) in the runtime's sandbox, outside any thread",
   description: "The sandbox is the user's configured one (e.g. read-only); the answer carries the exit code and the captured output. A timeout ends the command with exit code 124.",
-  body: z.strictObject({
+  body: z.object({
     command: z.array(z.string().max(100_000)).min(1).max(1000),
     cwd: z.string().max(4096).optional().describe("Working directory, which must exist (400 otherwise); a relative one resolves against the runtime's, empty means the runtime's"),
     timeoutMs: z.number().int().min(1).optional(),
@@ -102,7 +102,7 @@ export const uploadFeedback = defineOperation({
   method: 'POST',
   path: '/api/feedback',
   summary: 'Upload feedback to Codex (needs network access; offline it is a 500 naming the cause)',
-  body: z.strictObject({
+  body: z.object({
     classification: z.string().max(200),
     includeLogs: z.boolean(),
     reason: z.string().max(20_000).optional(),

@@ -159,8 +159,10 @@ def test_async_turn_with_approval_and_user_input(bridge: Bridge, workspace: Path
 
 def test_errors_map_to_classes_and_allow_statuses(bridge: Bridge) -> None:
     with _client(bridge) as cm:
+        # As in codex-manager, a session nobody knows has nothing pending.
+        assert cm.sessions.approvals(session_id="no-such-session") == {"data": []}
         with pytest.raises(NotFoundError) as raised:
-            cm.sessions.approvals(session_id="no-such-session")
+            cm.sessions.get(session_id="no-such-session")
         assert raised.value.status == 404
         assert raised.value.code == "not_found"
         # sessions.get answers 410 bodies by default (codex-manager compatible) but raises 404.

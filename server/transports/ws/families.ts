@@ -87,8 +87,10 @@ export class FrameBuilder {
   }
 
   private signalFrame(event: LoggedEvent, message: RuntimeMessage & { requestId?: string }, signalType: 'notification' | 'request'): string {
-    let eventType = this.normalized.get(message.method);
-    if (eventType === undefined) this.normalized.set(message.method, (eventType = normalizeMethod(message.method)));
+    let normalized = this.normalized.get(message.method);
+    if (normalized === undefined) this.normalized.set(message.method, (normalized = normalizeMethod(message.method)));
+    // codex-manager's `eventType` is the frame type itself (`app_server.turn.started`).
+    const eventType = signalType === 'request' ? `app_server.request.${normalized}` : `app_server.${normalized}`;
     const params = message.params ?? {};
     const turn = params.turn as { id?: string } | undefined;
     const payload = {
@@ -98,12 +100,11 @@ export class FrameBuilder {
       method: message.method,
       receivedAt: new Date(event.at).toISOString(),
       context: { threadId: event.threadId, turnId: typeof params.turnId === 'string' ? params.turnId : turn?.id ?? null },
-      params,
+      params: message.params ?? null,
       session: event.threadId ? this.sessionInfo(event.threadId) : null,
       ...(message.requestId ? { requestId: message.requestId } : {}),
     };
-    const type = signalType === 'request' ? `app_server.request.${eventType}` : `app_server.${eventType}`;
-    return this.envelope(type, event.threadId, event, JSON.stringify(payload));
+    return this.envelope(eventType, event.threadId, event, JSON.stringify(payload));
   }
 
   private envelope(type: string, threadId: string | null, event: LoggedEvent, payloadJson: string): string {

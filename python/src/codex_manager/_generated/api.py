@@ -1793,7 +1793,7 @@ class SessionsApi(SyncDomain):
         archived: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | None = None,
+        include_system_owned: bool | str | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1804,13 +1804,12 @@ class SessionsApi(SyncDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
-            include_system_owned: accepted for compatibility with codex-manager; ignored.
+            limit: Maximum rows to return (default 100).
+            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
-        del include_system_owned
         return self._call(
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
             allow_statuses=allow_statuses,
             headers=headers,
         )
@@ -1913,7 +1912,7 @@ class SessionsApi(SyncDomain):
         """Start a turn in a session.
 
         ``POST /api/sessions/{sessionId}/messages`` (``sendSessionMessage``).
-        Returns the body of a 404, 410 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -1949,7 +1948,7 @@ class SessionsApi(SyncDomain):
         """Interrupt the active turn.
 
         ``POST /api/sessions/{sessionId}/interrupt`` (``interruptSessionTurn``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2338,7 +2337,7 @@ class SessionsApi(SyncDomain):
 
         Args:
             session_id: Session id
-            key: Set one top-level key to value (null when value is omitted); empty means not given
+            key: Set one top-level key to value; empty means not given
             settings: Set several keys at once (with mode)
             mode: How settings applies: merge (default) keeps other keys; replace drops them
             actor: Who asks, recorded in the audit row next to the authenticated caller
@@ -2543,6 +2542,8 @@ class SessionsApi(SyncDomain):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2568,6 +2569,8 @@ class SessionsApi(SyncDomain):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2594,6 +2597,8 @@ class SessionsApi(SyncDomain):
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
+        Returns the body of a 400 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2646,7 +2651,7 @@ class AsyncSessionsApi(AsyncDomain):
         archived: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | None = None,
+        include_system_owned: bool | str | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -2657,13 +2662,12 @@ class AsyncSessionsApi(AsyncDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
-            include_system_owned: accepted for compatibility with codex-manager; ignored.
+            limit: Maximum rows to return (default 100).
+            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
-        del include_system_owned
         return await self._call(
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
             allow_statuses=allow_statuses,
             headers=headers,
         )
@@ -2766,7 +2770,7 @@ class AsyncSessionsApi(AsyncDomain):
         """Start a turn in a session.
 
         ``POST /api/sessions/{sessionId}/messages`` (``sendSessionMessage``).
-        Returns the body of a 404, 410 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2802,7 +2806,7 @@ class AsyncSessionsApi(AsyncDomain):
         """Interrupt the active turn.
 
         ``POST /api/sessions/{sessionId}/interrupt`` (``interruptSessionTurn``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3191,7 +3195,7 @@ class AsyncSessionsApi(AsyncDomain):
 
         Args:
             session_id: Session id
-            key: Set one top-level key to value (null when value is omitted); empty means not given
+            key: Set one top-level key to value; empty means not given
             settings: Set several keys at once (with mode)
             mode: How settings applies: merge (default) keeps other keys; replace drops them
             actor: Who asks, recorded in the audit row next to the authenticated caller
@@ -3396,6 +3400,8 @@ class AsyncSessionsApi(AsyncDomain):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3421,6 +3427,8 @@ class AsyncSessionsApi(AsyncDomain):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3447,6 +3455,8 @@ class AsyncSessionsApi(AsyncDomain):
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
+        Returns the body of a 400 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3482,7 +3492,7 @@ class ApprovalsApi(SyncDomain):
         """Submit an approval decision (the first decision from any surface wins).
 
         ``POST /api/approvals/{approvalId}/decision`` (``decideApproval``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3515,7 +3525,7 @@ class AsyncApprovalsApi(AsyncDomain):
         """Submit an approval decision (the first decision from any surface wins).
 
         ``POST /api/approvals/{approvalId}/decision`` (``decideApproval``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3549,7 +3559,7 @@ class ToolInputApi(SyncDomain):
         """Answer a user-input request.
 
         ``POST /api/tool-input/{requestId}/decision`` (``decideToolInput``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3584,7 +3594,7 @@ class AsyncToolInputApi(AsyncDomain):
         """Answer a user-input request.
 
         ``POST /api/tool-input/{requestId}/decision`` (``decideToolInput``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3620,7 +3630,7 @@ class ToolCallsApi(SyncDomain):
         """Answer a dynamic tool call.
 
         ``POST /api/tool-calls/{requestId}/response`` (``respondToolCall``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3660,7 +3670,7 @@ class AsyncToolCallsApi(AsyncDomain):
         """Answer a dynamic tool call.
 
         ``POST /api/tool-calls/{requestId}/response`` (``respondToolCall``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:

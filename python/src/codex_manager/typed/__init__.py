@@ -17,10 +17,25 @@ from __future__ import annotations
 from typing import Any
 
 from . import _facade as f
+from . import models as _models
+from ._compat_names import *  # noqa: F403  (codex-manager's model names, e.g. ReadSessionResponse)
+from ._compat_names import __all__ as _compat_all
 from ._contracts import REQUEST_MODELS, RESPONSE_MODELS
 from ._runtime import parse_response_for_operation
+from .models import *  # noqa: F403  (every model: ``from codex_manager.typed import CreateSessionRequest``)
+
+#: The models and type aliases generated into ``typed.models`` (not what it imports).
+_models_all = [
+    name
+    for name, value in vars(_models).items()
+    if not name.startswith("_")
+    and getattr(value, "__module__", _models.__name__) == _models.__name__
+    and name not in ("annotations",)
+]
 
 __all__ = [
+    *_models_all,
+    *_compat_all,
     "AsyncTypedCodexManagerFacade",
     "REQUEST_MODELS",
     "RESPONSE_MODELS",
@@ -29,7 +44,13 @@ __all__ = [
 ]
 
 
-class TypedCodexManagerFacade:
+class _Parse:
+    def parse(self, operation_key: str, payload: Any, *, status_code: int | None = None) -> Any:
+        """Parse ``payload`` into the model of ``operation_key``'s answer (``"sessions.create"``)."""
+        return parse_response_for_operation(operation_key, payload, status_code=status_code)
+
+
+class TypedCodexManagerFacade(_Parse):
     """``cm.typed``: the domains of :class:`~codex_manager.CodexManager`, typed."""
 
     def __init__(self, client: Any) -> None:
@@ -56,7 +77,7 @@ class TypedCodexManagerFacade:
         return str(self._client.validation_mode)
 
 
-class AsyncTypedCodexManagerFacade:
+class AsyncTypedCodexManagerFacade(_Parse):
     """``acm.typed``: the domains of :class:`~codex_manager.AsyncCodexManager`, typed."""
 
     def __init__(self, client: Any) -> None:

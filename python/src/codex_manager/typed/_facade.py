@@ -2062,6 +2062,7 @@ class TypedSessionsApi(SyncTypedDomain):
         archived: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
+        include_system_owned: bool | str | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -2073,11 +2074,12 @@ class TypedSessionsApi(SyncTypedDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
+            limit: Maximum rows to return (default 100).
+            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return self._typed_call(  # type: ignore[no-any-return]
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,
@@ -2190,11 +2192,11 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.SendSessionMessageResponse202 | m.SessionNotFoundPayload | m.DeletedSessionPayload:
+    ) -> m.SendSessionMessageResponse202 | m.ApiError | m.SessionNotFoundPayload | m.DeletedSessionPayload:
         """Start a turn in a session.
 
         ``POST /api/sessions/{sessionId}/messages`` (``sendSessionMessage``).
-        Returns the body of a 404, 410 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2233,11 +2235,16 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.InterruptSessionTurnResponse200 | m.SessionNotFoundPayload | m.ApiError:
+    ) -> (
+        m.InterruptSessionTurnResponse200
+        | m.SessionNotFoundPayload
+        | m.InterruptSessionTurnResponse409
+        | m.DeletedSessionPayload
+    ):
         """Interrupt the active turn.
 
         ``POST /api/sessions/{sessionId}/interrupt`` (``interruptSessionTurn``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2558,7 +2565,13 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.SteerTurnResponse200 | m.ApiError | m.SessionNotFoundPayload | m.DeletedSessionPayload:
+    ) -> (
+        m.SteerTurnResponse200
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.SteerTurnResponse409
+        | m.DeletedSessionPayload
+    ):
         """Steer an active turn.
 
         ``POST /api/sessions/{sessionId}/turns/{turnId}/steer`` (``steerTurn``).
@@ -2706,7 +2719,7 @@ class TypedSessionsApi(SyncTypedDomain):
 
         Args:
             session_id: Session id
-            key: Set one top-level key to value (null when value is omitted); empty means not given
+            key: Set one top-level key to value; empty means not given
             settings: Set several keys at once (with mode)
             mode: How settings applies: merge (default) keeps other keys; replace drops them
             actor: Who asks, recorded in the audit row next to the authenticated caller
@@ -2938,10 +2951,12 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ApiError | m.QueueErrorResponse:
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2968,10 +2983,12 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ApiError | m.QueueErrorResponse:
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2999,10 +3016,12 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ApiError:
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
+        Returns the body of a 400 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3058,6 +3077,7 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         archived: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
+        include_system_owned: bool | str | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -3069,11 +3089,12 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         Args:
             archived: When true, list archived sessions.
             cursor: Pagination cursor from a previous response.
-            limit: Maximum rows to return.
+            limit: Maximum rows to return (default 100).
+            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return await self._typed_call(  # type: ignore[no-any-return]
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,
@@ -3186,11 +3207,11 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.SendSessionMessageResponse202 | m.SessionNotFoundPayload | m.DeletedSessionPayload:
+    ) -> m.SendSessionMessageResponse202 | m.ApiError | m.SessionNotFoundPayload | m.DeletedSessionPayload:
         """Start a turn in a session.
 
         ``POST /api/sessions/{sessionId}/messages`` (``sendSessionMessage``).
-        Returns the body of a 404, 410 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3229,11 +3250,16 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.InterruptSessionTurnResponse200 | m.SessionNotFoundPayload | m.ApiError:
+    ) -> (
+        m.InterruptSessionTurnResponse200
+        | m.SessionNotFoundPayload
+        | m.InterruptSessionTurnResponse409
+        | m.DeletedSessionPayload
+    ):
         """Interrupt the active turn.
 
         ``POST /api/sessions/{sessionId}/interrupt`` (``interruptSessionTurn``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3554,7 +3580,13 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.SteerTurnResponse200 | m.ApiError | m.SessionNotFoundPayload | m.DeletedSessionPayload:
+    ) -> (
+        m.SteerTurnResponse200
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.SteerTurnResponse409
+        | m.DeletedSessionPayload
+    ):
         """Steer an active turn.
 
         ``POST /api/sessions/{sessionId}/turns/{turnId}/steer`` (``steerTurn``).
@@ -3702,7 +3734,7 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
 
         Args:
             session_id: Session id
-            key: Set one top-level key to value (null when value is omitted); empty means not given
+            key: Set one top-level key to value; empty means not given
             settings: Set several keys at once (with mode)
             mode: How settings applies: merge (default) keeps other keys; replace drops them
             actor: Who asks, recorded in the audit row next to the authenticated caller
@@ -3934,10 +3966,12 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ApiError | m.QueueErrorResponse:
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3964,10 +3998,12 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ApiError | m.QueueErrorResponse:
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 400, 503 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3995,10 +4031,12 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ApiError:
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
+        Returns the body of a 400 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -4030,11 +4068,11 @@ class TypedApprovalsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.DecideApprovalResponse200 | m.DecideApprovalResponse404:
+    ) -> m.DecideApprovalResponse200 | m.DecideApprovalResponse404 | m.DecideApprovalResponse409 | m.ApiError:
         """Submit an approval decision (the first decision from any surface wins).
 
         ``POST /api/approvals/{approvalId}/decision`` (``decideApproval``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4068,11 +4106,11 @@ class AsyncTypedApprovalsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.DecideApprovalResponse200 | m.DecideApprovalResponse404:
+    ) -> m.DecideApprovalResponse200 | m.DecideApprovalResponse404 | m.DecideApprovalResponse409 | m.ApiError:
         """Submit an approval decision (the first decision from any surface wins).
 
         ``POST /api/approvals/{approvalId}/decision`` (``decideApproval``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4107,11 +4145,11 @@ class TypedToolInputApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.DecideToolInputResponse200 | m.DecideToolInputResponse404:
+    ) -> m.DecideToolInputResponse200 | m.DecideToolInputResponse404 | m.DecideToolInputResponse409 | m.ApiError:
         """Answer a user-input request.
 
         ``POST /api/tool-input/{requestId}/decision`` (``decideToolInput``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4147,11 +4185,11 @@ class AsyncTypedToolInputApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.DecideToolInputResponse200 | m.DecideToolInputResponse404:
+    ) -> m.DecideToolInputResponse200 | m.DecideToolInputResponse404 | m.DecideToolInputResponse409 | m.ApiError:
         """Answer a user-input request.
 
         ``POST /api/tool-input/{requestId}/decision`` (``decideToolInput``).
-        Returns the body of a 404 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4188,11 +4226,11 @@ class TypedToolCallsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.RespondToolCallResponse200 | m.RespondToolCallResponse404 | m.ToolCallResponseConflictResponse:
+    ) -> m.RespondToolCallResponse200 | m.RespondToolCallResponse404 | m.ToolCallResponseConflictResponse | m.ApiError:
         """Answer a dynamic tool call.
 
         ``POST /api/tool-calls/{requestId}/response`` (``respondToolCall``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4228,11 +4266,11 @@ class AsyncTypedToolCallsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.RespondToolCallResponse200 | m.RespondToolCallResponse404 | m.ToolCallResponseConflictResponse:
+    ) -> m.RespondToolCallResponse200 | m.RespondToolCallResponse404 | m.ToolCallResponseConflictResponse | m.ApiError:
         """Answer a dynamic tool call.
 
         ``POST /api/tool-calls/{requestId}/response`` (``respondToolCall``).
-        Returns the body of a 404, 409 answer instead of raising
+        Returns the body of a 404, 409, 500, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:

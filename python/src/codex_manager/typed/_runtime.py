@@ -108,6 +108,12 @@ def validate_request(spec: OperationSpec, payload: Any, fields: Mapping[str, Any
     return jsonable(parsed)
 
 
+@cache
+def _by_name() -> dict[str, Any]:
+    """Every name of every operation (codex-manager's keys such as ``sessions.settings.get`` too)."""
+    return {name: spec for spec in OPERATIONS.values() for name in spec.names}
+
+
 def parse_response_for_operation(
     operation_key: str,
     payload: Any,
@@ -120,7 +126,9 @@ def parse_response_for_operation(
     With no status, the success models are tried first, then every other documented one.
     Raises :class:`~codex_manager.errors.TypedModelValidationError` when none fits.
     """
-    spec = OPERATIONS.get(operation_key)
+    spec = OPERATIONS.get(operation_key) or _by_name().get(operation_key)
+    if spec is not None:
+        operation_key = spec.key
     models = _contracts.RESPONSE_MODELS.get(operation_key)
     if spec is None or models is None:
         raise ValueError(f"no typed contract for operation {operation_key!r}")

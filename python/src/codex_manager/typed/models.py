@@ -18,7 +18,6 @@ from typing_extensions import TypeAliasType
 
 class AccountLoginRequest1(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     api_key: Annotated[
@@ -34,7 +33,6 @@ class AccountLoginRequest1(CodexModel):
 
 class AccountLoginRequest2(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     type: Literal["chatgpt"]
@@ -42,7 +40,6 @@ class AccountLoginRequest2(CodexModel):
 
 class AccountLoginRequest3(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     access_token: Annotated[str, Field(alias="accessToken", max_length=65536)]
@@ -56,7 +53,6 @@ class AccountLoginRequest3(CodexModel):
 
 class AccountLoginRequest4(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     type: Literal["chatgptDeviceCode"]
@@ -148,7 +144,6 @@ class Runtime(CodexModel):
 
 class ApprovalDecisionRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     decision: Literal["accept", "decline", "cancel"]
@@ -170,7 +165,6 @@ class ArchiveSessionBody(CodexModel):
 
 class CancelAccountLoginBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     login_id: Annotated[
@@ -295,6 +289,7 @@ class CleanBackgroundTerminalsResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
+    result: Annotated[Any, Field(description="The runtime's response to the underlying method")]
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
 
@@ -326,6 +321,7 @@ class CompactSessionResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
+    result: Annotated[Any, Field(description="The runtime's response to the underlying method")]
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
 
@@ -430,9 +426,21 @@ class DeleteSessionResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    deleted_at: Annotated[str, Field(alias="deletedAt")]
+    deleted_at: Annotated[
+        str,
+        Field(alias="deletedAt", description="ISO 8601 date-time (bridge extension)"),
+    ]
+    deleted_file_count: Annotated[
+        int,
+        Field(
+            alias="deletedFileCount",
+            description="Runtime history files removed (0 for a session that never had a turn)",
+            ge=-9007199254740991,
+            le=9007199254740991,
+        ),
+    ]
     session_id: Annotated[str, Field(alias="sessionId")]
-    status: Literal["deleted"]
+    status: Literal["ok"]
     title: str | None
 
 
@@ -450,7 +458,6 @@ class DeletedSessionPayload(CodexModel):
 
 class DynamicToolDefinition(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     description: Annotated[str, Field(min_length=1)]
@@ -466,7 +473,6 @@ CommandItem = TypeAliasType("CommandItem", Annotated[str, Field(max_length=10000
 
 class ExecuteCommandBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     command: Annotated[list[CommandItem], Field(max_length=1000, min_length=1)]
@@ -547,6 +553,14 @@ class Codex(CodexModel):
     running: bool
 
 
+class OrchestratorQueue(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    enabled: bool
+
+
 class LastExit(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -607,6 +621,13 @@ class HealthResponse(CodexModel):
     auth: Auth
     bridge: Bridge
     codex: Codex
+    orchestrator_queue: Annotated[
+        OrchestratorQueue,
+        Field(
+            alias="orchestratorQueue",
+            description="The background job queue: `enabled`, then its counters",
+        ),
+    ]
     runtime: Runtime2
     service: str
     status: Literal["ok", "degraded"]
@@ -616,7 +637,6 @@ class HealthResponse(CodexModel):
 
 class InterruptSessionTurnBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     turn_id: Annotated[
@@ -636,6 +656,17 @@ class InterruptSessionTurnResponse200(CodexModel):
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
     turn_id: Annotated[str, Field(alias="turnId")]
+
+
+class InterruptSessionTurnResponse409(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str | None = None
+    message: str | None = None
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["no_active_turn"]
 
 
 class Datum(CodexModel):
@@ -674,7 +705,6 @@ class LogoutAccountResponse200(CodexModel):
 
 class MoveProjectChatsRequest1(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     destination: Literal["unassigned"]
@@ -682,7 +712,6 @@ class MoveProjectChatsRequest1(CodexModel):
 
 class MoveProjectChatsRequest2(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     destination: Annotated[
@@ -693,7 +722,6 @@ class MoveProjectChatsRequest2(CodexModel):
 
 class MoveProjectChatsRequest3(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     destination: Annotated[
@@ -906,7 +934,6 @@ WorkingDirectory = TypeAliasType(
 
 class ProjectRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     name: Annotated[
@@ -990,7 +1017,6 @@ class RenameProjectResponse200(CodexModel):
 
 class RenameSessionBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     title: Annotated[str, Field(max_length=200, min_length=1)]
@@ -1047,7 +1073,6 @@ class RestartRuntimeResponse200(CodexModel):
 
 class ResumeSessionRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     dynamic_tools: Annotated[list[DynamicToolDefinition] | None, Field(alias="dynamicTools", max_length=128)] = None
@@ -1055,7 +1080,6 @@ class ResumeSessionRequest(CodexModel):
 
 class RollbackSessionBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     num_turns: Annotated[int | None, Field(alias="numTurns", ge=1, le=10000)] = 1
@@ -1068,6 +1092,7 @@ class RollbackSessionResponse200(CodexModel):
     )
     num_turns: Annotated[int, Field(alias="numTurns", ge=-9007199254740991, le=9007199254740991)]
     removed_turn_ids: Annotated[list[str], Field(alias="removedTurnIds")]
+    result: Annotated[Any, Field(description="The runtime's response to the underlying method")]
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
     thread: CodexThread
@@ -1198,7 +1223,6 @@ class RuntimeSkillsEntry(CodexModel):
 
 class SendSessionMessageRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     approval_policy: Annotated[ApprovalPolicy | None, Field(alias="approvalPolicy")] = None
@@ -1264,7 +1288,7 @@ class SessionControlsTuple(CodexModel):
     filesystem_sandbox: Annotated[FilesystemSandbox, Field(alias="filesystemSandbox")]
     model: str | None
     network_access: Annotated[NetworkAccess, Field(alias="networkAccess")]
-    settings: dict[str, Any] | None = None
+    settings: Annotated[dict[str, Any], Field(description="The session-scope settings")]
 
 
 class SessionNotFoundPayload(CodexModel):
@@ -1304,10 +1328,7 @@ class SessionSummary(CodexModel):
         ),
     ] = None
     approval_policy: Annotated[ApprovalPolicy, Field(alias="approvalPolicy")]
-    archived: Annotated[
-        bool | None,
-        Field(description="Whether the session is archived (bridge extension)"),
-    ] = None
+    archived: Annotated[bool, Field(description="Whether the session is archived (bridge extension)")]
     created_at: Annotated[float, Field(alias="createdAt")]
     cwd: str
     forked_from_session_id: Annotated[
@@ -1332,7 +1353,6 @@ class SessionSummary(CodexModel):
 
 class SetSessionApprovalPolicyBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     approval_policy: Annotated[ApprovalPolicy, Field(alias="approvalPolicy")]
@@ -1343,7 +1363,6 @@ ProjectId = TypeAliasType("ProjectId", Annotated[str, Field(max_length=200, min_
 
 class SetSessionProjectRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     project_id: Annotated[ProjectId | None, Field(alias="projectId")]
@@ -1380,7 +1399,6 @@ SetSessionProjectResponse404 = TypeAliasType(
 
 class SetSessionSettingsRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     actor: Annotated[
@@ -1393,7 +1411,7 @@ class SetSessionSettingsRequest(CodexModel):
     key: Annotated[
         str | None,
         Field(
-            description="Set one top-level key to value (null when value is omitted); empty means not given",
+            description="Set one top-level key to value; empty means not given",
             max_length=200,
         ),
     ] = None
@@ -1436,7 +1454,6 @@ Scope = TypeAliasType("Scope", Annotated[str, Field(max_length=200)])
 
 class StartMcpOauthLoginBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     scopes: Annotated[
@@ -1466,7 +1483,6 @@ class StartMcpOauthLoginResponse200(CodexModel):
 
 class StartReviewBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     branch: str | None = None
@@ -1480,12 +1496,30 @@ class StartReviewBody(CodexModel):
     title: str | None = None
 
 
+class Turn(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: str
+
+
+class Result4(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    review_thread_id: Annotated[str, Field(alias="reviewThreadId")]
+    turn: Turn
+
+
 class StartReviewResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     delivery: Literal["inline", "detached"]
+    result: Annotated[Result4, Field(description="The runtime's `review/start` response")]
     review_session_id: Annotated[
         str,
         Field(
@@ -1500,10 +1534,18 @@ class StartReviewResponse200(CodexModel):
 
 class SteerTurnBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     input: Annotated[str, Field(max_length=1000000, min_length=1)]
+
+
+class Result5(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    action_type: Annotated[Literal["turn.steer"], Field(alias="actionType")]
+    status: Literal["performed"]
 
 
 class SteerTurnResponse200(CodexModel):
@@ -1511,8 +1553,39 @@ class SteerTurnResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
+    result: Result5
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+    turn_id: Annotated[str, Field(alias="turnId")]
+
+
+class Result6(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    action_type: Annotated[Literal["turn.steer"], Field(alias="actionType")]
+    status: str
+
+
+class SteerTurnResponse409(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[
+        str,
+        Field(description="Machine-readable error code, e.g. invalid_request, conflict, runtime_unavailable"),
+    ]
+    details: dict[str, Any] | None = None
+    issues: Annotated[
+        list[Issue] | None,
+        Field(description="For invalid input: one entry per problem, naming the field"),
+    ] = None
+    message: str
+    result: Result6
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["error"]
     turn_id: Annotated[str, Field(alias="turnId")]
 
 
@@ -1553,7 +1626,6 @@ class ToolCallResponseConflictResponse(CodexModel):
 
 class ContentItems(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     text: str
@@ -1562,7 +1634,6 @@ class ContentItems(CodexModel):
 
 class ContentItems1(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     image_url: Annotated[str, Field(alias="imageUrl")]
@@ -1571,7 +1642,6 @@ class ContentItems1(CodexModel):
 
 class ToolCallResponseRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     content_items: Annotated[list[ContentItems | ContentItems1] | None, Field(alias="contentItems")] = None
@@ -1582,7 +1652,6 @@ class ToolCallResponseRequest(CodexModel):
 
 class Answers(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     answers: list[str]
@@ -1590,7 +1659,6 @@ class Answers(CodexModel):
 
 class ToolInputDecisionRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     answers: Annotated[dict[str, Answers] | None, Field(description="Answers keyed by question id")] = None
@@ -1636,11 +1704,11 @@ class UnarchiveSessionResponse200(CodexModel):
     session: SessionSummary
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+    thread: CodexThread
 
 
 class UploadFeedbackBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     classification: Annotated[str, Field(max_length=200)]
@@ -1649,7 +1717,7 @@ class UploadFeedbackBody(CodexModel):
     thread_id: Annotated[str | None, Field(alias="threadId", max_length=200)] = None
 
 
-class Result4(CodexModel):
+class Result7(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1662,13 +1730,12 @@ class UploadFeedbackResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result4
+    result: Result7
     status: Literal["ok"]
 
 
 class UpsertSessionTranscriptEntryBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     completed_at: Annotated[int | None, Field(alias="completedAt", ge=0, le=9007199254740991)] = None
@@ -1723,7 +1790,6 @@ KeyPath1 = TypeAliasType(
 
 class Edit(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     key_path: Annotated[
@@ -1762,7 +1828,6 @@ ExpectedVersion1 = TypeAliasType(
 
 class WriteConfigBatchBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     edits: Annotated[list[Edit], Field(max_length=200, min_length=1)]
@@ -1790,7 +1855,7 @@ class WriteConfigBatchBody(CodexModel):
     ] = None
 
 
-class Result5(CodexModel):
+class Result8(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1805,7 +1870,7 @@ class WriteConfigBatchResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result5
+    result: Result8
     status: Literal["ok"]
 
 
@@ -1866,7 +1931,6 @@ KeyPath3 = TypeAliasType(
 
 class WriteConfigValueBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     expected_version: Annotated[
@@ -1897,13 +1961,12 @@ class WriteConfigValueResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result5
+    result: Result8
     status: Literal["ok"]
 
 
 class WriteRemoteSkillsBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     hazelnut_id: Annotated[str, Field(alias="hazelnutId", max_length=200)]
@@ -1921,7 +1984,6 @@ class WriteRemoteSkillsResponse200(CodexModel):
 
 class WriteSkillConfigBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     enabled: bool
@@ -1941,7 +2003,7 @@ class WriteSkillConfigBody(CodexModel):
     ] = None
 
 
-class Result7(CodexModel):
+class Result10(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1954,13 +2016,12 @@ class WriteSkillConfigResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    result: Result7
+    result: Result10
     status: Literal["ok"]
 
 
 class Controls(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     approval_policy: Annotated[ApprovalPolicy, Field(alias="approvalPolicy")]
@@ -1975,7 +2036,6 @@ class Controls(CodexModel):
 
 class ApplySessionControlsBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     actor: Annotated[
@@ -2063,7 +2123,6 @@ class CreateProjectResponse200(CodexModel):
 
 class CreateSessionRequest(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     approval_policy: Annotated[ApprovalPolicy | None, Field(alias="approvalPolicy")] = None
@@ -2145,9 +2204,22 @@ class ForkSessionResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
-    forked_from_session_id: Annotated[str, Field(alias="forkedFromSessionId")]
+    forked_from_session_id: Annotated[
+        str,
+        Field(
+            alias="forkedFromSessionId",
+            description="Same as sourceSessionId (bridge extension)",
+        ),
+    ]
     session: SessionSummary
-    session_id: Annotated[str, Field(alias="sessionId")]
+    session_id: Annotated[str, Field(alias="sessionId", description="The new session (bridge extension)")]
+    source_session_id: Annotated[
+        str,
+        Field(
+            alias="sourceSessionId",
+            description="The session forked from (codex-manager's name)",
+        ),
+    ]
     status: Literal["ok"]
     thread: CodexThread
 
@@ -2241,6 +2313,7 @@ class ListSessionsResponse200(CodexModel):
         extra="allow",
         populate_by_name=True,
     )
+    archived: Annotated[bool, Field(description="Whether this is the archived listing")]
     data: list[SessionSummary]
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
     runtime_included: Annotated[
@@ -2289,6 +2362,7 @@ class ResumeSessionResponse200(CodexModel):
     session: SessionSummary
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+    thread: CodexThread
 
 
 class SessionSettingsDeleteResponse(CodexModel):
