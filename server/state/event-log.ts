@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** One event as every surface sees it: codex-manager's envelope plus `seq` and `epoch`. */
 export interface LoggedEvent {
@@ -43,7 +43,9 @@ export class EventLog {
   private readonly listeners = new Set<EventListener>();
 
   constructor(opts: EventLogOptions = {}) {
-    this.epoch = opts.epoch ?? randomUUID();
+    // 64 random bits, 11 characters: unique enough to tell one bridge start from another,
+    // and 25 bytes shorter than a UUID on every frame that carries it.
+    this.epoch = opts.epoch ?? randomBytes(8).toString('base64url');
     this.maxEvents = opts.maxEvents ?? 50_000;
     this.maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
     this.ring = new Array(this.maxEvents);
@@ -81,15 +83,19 @@ export class EventLog {
     return event;
   }
 
-  /** Every held event with seq > `since`, or a resync signal when some were evicted. */
-  since(since: number): ReplayResult {
+  /**
+   * Held events with seq > `since` (at most `max` of them, oldest first), or a resync
+   * signal when some were evicted.
+   */
+  since(since: number, max = Infinity): ReplayResult {
     if (since >= this.lastSeq) return { ok: true, events: [] };
     if (since + 1 < this.oldestSeq) {
       return { ok: false, reason: 'resync_required', oldestSeq: this.oldestSeq, lastSeq: this.lastSeq };
     }
     const events: LoggedEvent[] = [];
     const skip = since + 1 - this.oldestSeq;
-    for (let i = Math.max(0, skip); i < this.count; i++) {
+    const end = Math.min(this.count, Math.max(0, skip) + max);
+    for (let i = Math.max(0, skip); i < end; i++) {
       events.push(this.ring[(this.head + i) % this.maxEvents]!);
     }
     return { ok: true, events };
