@@ -20,7 +20,10 @@ const minify = args.has('--minify');
 
 const node = { platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
 const entries = [
-  { name: 'server', src: 'server/main.ts', ...node },
+  // Always minified: `codex-manager serve` and the editor parse this bundle on every start,
+  // and parsing ~1.7 MiB of readable source was a third of start-up (bench/RESULTS.md);
+  // the linked source map keeps stack traces readable.
+  { name: 'server', src: 'server/main.ts', ...node, minify: true, keepNames: true },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
   // The banner lets activation measure the bundle's own evaluation (extension/extension.ts).
   { name: 'extension', src: 'extension/extension.ts', ...node, banner: { js: '"use strict";var __codexLoadStart = performance.now();' } },

@@ -43,9 +43,9 @@ export class EventLog {
   private readonly listeners = new Set<EventListener>();
 
   constructor(opts: EventLogOptions = {}) {
-    // 64 random bits, 11 characters: unique enough to tell one bridge start from another,
-    // and 25 bytes shorter than a UUID on every frame that carries it.
-    this.epoch = opts.epoch ?? randomBytes(8).toString('base64url');
+    // 48 random bits, 8 characters: plenty to tell one bridge start from the previous
+    // ones, and 28 bytes shorter than a UUID on every frame that carries it.
+    this.epoch = opts.epoch ?? randomBytes(6).toString('base64url');
     this.maxEvents = opts.maxEvents ?? 50_000;
     this.maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
     this.ring = new Array(this.maxEvents);

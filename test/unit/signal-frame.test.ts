@@ -13,7 +13,8 @@ describe('app_server signal frames spliced from the runtime line', () => {
   }
 
   it('equals the payload built as an object, and cuts params out of the line', () => {
-    const line = '{"method":"item/agentMessage/delta","params":{"threadId":"t1","turnId":"u1","itemId":"i","delta":"h\\u00e9 \\"x\\""}}';
+    // What codex writes: `emittedAtMs` follows params.
+    const line = '{"method":"item/agentMessage/delta","params":{"threadId":"t1","turnId":"u1","itemId":"i","delta":"h\\u00e9 \\"x\\""},"emittedAtMs":1796310336804}';
     const event = logged(line);
     const message = JSON.parse(line);
     assert.equal(rawParamsText(event, message), '{"threadId":"t1","turnId":"u1","itemId":"i","delta":"h\\u00e9 \\"x\\""}', 'the runtime text itself');
@@ -35,6 +36,8 @@ describe('app_server signal frames spliced from the runtime line', () => {
       '{"jsonrpc":"2.0","method":"turn/started","params":{"turn":{"id":"u2"}}}',
       '{"method":"turn\\/started","params":{"turn":{"id":"u2"}}}',
       '{ "method": "turn/started", "params": {"turn":{"id":"u2"}} }',
+      '{"method":"turn/started","params":{"turn":{"id":"u2"}},"extra":{"nested":1}}',
+      '{"method":"turn/started","params":{"turn":{"id":"u2"}},"at":1.50}',
     ]) {
       const event = logged(line, null);
       const frame = JSON.parse(frames.frame(event, 'app_server'));

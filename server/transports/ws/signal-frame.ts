@@ -11,19 +11,27 @@ export interface RuntimeMessage { method: string; params?: Record<string, unknow
 
 /**
  * The `params` text of a runtime line, cut out of the line rather than re-serialized
- * (DESIGN §9: never re-serialize a runtime message for fan-out). Only when the line is
- * exactly `{"method":<m>,"params":<p>}`: the parsed message has those two keys in that
- * order (JSON.parse keeps the text's key order) and the text starts with them, so the
- * slice between the prefix and the closing brace is `<p>`. Anything else (another key
- * order, extra keys, escapes in the method) falls back to serializing `params` once.
+ * (DESIGN §9: never re-serialize a runtime message for fan-out). The runtime writes
+ * `{"method":<m>,"params":<p>[,<k>:<v>...]}` (codex adds `"emittedAtMs":<n>` after params).
+ * JSON.parse keeps the text's key order, so when the parsed message starts with `method`,
+ * `params`, the text starts with that prefix, and it ends with the keys after `params`
+ * serialized (scalars only, so re-serializing them is cheap and exact), the text between is
+ * `<p>`. Anything else (other key order, nested values after params, escapes written
+ * differently, whitespace) falls back to serializing `params` once.
  */
 export function rawParamsText(event: LoggedEvent, message: RuntimeMessage): string {
   const raw = event.payloadJson;
-  if (message.params !== undefined && raw.endsWith('}')) {
+  if (message.params !== undefined) {
     const keys = Object.keys(message);
-    if (keys.length === 2 && keys[0] === 'method' && keys[1] === 'params') {
+    if (keys[0] === 'method' && keys[1] === 'params') {
       const prefix = `{"method":${JSON.stringify(message.method)},"params":`;
-      if (raw.startsWith(prefix)) return raw.slice(prefix.length, -1);
+      let suffix = '}';
+      for (let i = keys.length - 1; i >= 2; i--) {
+        const value = (message as unknown as Record<string, unknown>)[keys[i]!];
+        if (value !== null && typeof value === 'object') return JSON.stringify(message.params);
+        suffix = `,${JSON.stringify(keys[i])}:${JSON.stringify(value)}${suffix}`;
+      }
+      if (raw.startsWith(prefix) && raw.endsWith(suffix) && raw.length > prefix.length + suffix.length) return raw.slice(prefix.length, raw.length - suffix.length);
     }
   }
   return JSON.stringify(message.params ?? {});
