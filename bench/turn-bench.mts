@@ -22,8 +22,14 @@ const PROMPT = `stream ${DELTAS} words`;
 const clockTicks = 100; // USER_HZ on Linux
 
 function cpuMsOf(pid: number): number {
+  const { user, sys } = cpuSplitOf(pid);
+  return user + sys;
+}
+
+/** User and kernel CPU ms of a process (all its threads), from /proc. */
+function cpuSplitOf(pid: number): { user: number; sys: number } {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks; // utime + stime
+  return { user: (Number(fields[11]) * 1000) / clockTicks, sys: (Number(fields[12]) * 1000) / clockTicks };
 }
 
 async function bare(codexHome: string, cwd: string): Promise<{ ms: number; bytesPerDelta: number; deltas: number }> {
@@ -70,7 +76,7 @@ async function startServe(codexHome: string, root: string): Promise<{ child: Chi
   return { child, url: out.match(/listening\s+(\S+)\/api/)![1]!, token: fs.readFileSync(path.join(root, 'data', 'token'), 'utf8').trim() };
 }
 
-async function viaBridge(serveInfo: { child: ChildProcess; url: string; token: string }, cwd: string, query: string): Promise<{ ms: number; bytesPerDelta: number; deltas: number; cpuUsPerDelta: number }> {
+async function viaBridge(serveInfo: { child: ChildProcess; url: string; token: string }, cwd: string, query: string): Promise<{ ms: number; bytesPerDelta: number; deltas: number; cpuUsPerDelta: number; sysUsPerDelta: number }> {
   const headers = { authorization: `Bearer ${serveInfo.token}`, 'content-type': 'application/json' };
   const created = await (await fetch(`${serveInfo.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ cwd }) })).json() as { session: { sessionId: string } };
   const sessionId = created.session.sessionId;
@@ -86,13 +92,15 @@ async function viaBridge(serveInfo: { child: ChildProcess; url: string; token: s
     } else if (text.startsWith('{"type":"notification"') && text.includes('"turn/completed"')) resolve();
   }));
   const cpu0 = cpuMsOf(serveInfo.child.pid!);
+  const split0 = cpuSplitOf(serveInfo.child.pid!);
   const t0 = performance.now();
   await fetch(`${serveInfo.url}/api/sessions/${sessionId}/messages`, { method: 'POST', headers, body: JSON.stringify({ text: PROMPT }) });
   await done;
   const ms = performance.now() - t0;
   const cpuMs = cpuMsOf(serveInfo.child.pid!) - cpu0;
+  const split1 = cpuSplitOf(serveInfo.child.pid!);
   ws.close();
-  return { ms, bytesPerDelta: deltaBytes / deltas, deltas, cpuUsPerDelta: (cpuMs * 1000) / deltas };
+  return { ms, bytesPerDelta: deltaBytes / deltas, deltas, cpuUsPerDelta: (cpuMs * 1000) / deltas, sysUsPerDelta: ((split1.sys - split0.sys) * 1000) / deltas };
 }
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-turn-bench-'));
@@ -118,15 +126,15 @@ try {
   await fake.close();
 }
 const b = { ms: median(bareRuns.map((r) => r.ms)), bytes: median(bareRuns.map((r) => r.bytesPerDelta)) };
-const summary = (runs: Awaited<ReturnType<typeof viaBridge>>[]) => ({ ms: median(runs.map((r) => r.ms)), bytes: median(runs.map((r) => r.bytesPerDelta)), cpu: median(runs.map((r) => r.cpuUsPerDelta)), deltas: runs[0]!.deltas });
+const summary = (runs: Awaited<ReturnType<typeof viaBridge>>[]) => ({ ms: median(runs.map((r) => r.ms)), bytes: median(runs.map((r) => r.bytesPerDelta)), cpu: median(runs.map((r) => r.cpuUsPerDelta)), sys: median(runs.map((r) => r.sysUsPerDelta)), deltas: runs[0]!.deltas });
 const rows = { default: summary(bridgeRuns.default), compact: summary(bridgeRuns.compact) };
 const labels = { default: 'through the bridge (WS, default subscription)', compact: 'through the bridge (WS, one family, compact)' };
 console.log(`deltas per turn: ${DELTAS} (bare saw ${bareRuns[0]!.deltas}, default client saw ${rows.default.deltas}, compact client saw ${rows.compact.deltas}); runs: ${RUNS}, medians; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('| path | turn time ms | bytes/delta on the wire | bridge CPU µs/delta | turn time ratio | bytes ratio |');
+console.log('| path | turn time ms | bytes/delta on the wire | bridge CPU µs/delta (of which kernel) | turn time ratio | bytes ratio |');
 console.log('|---|---|---|---|---|---|');
 console.log(`| bare runtime (stdio JSONL) | ${b.ms.toFixed(0)} | ${b.bytes.toFixed(0)} | - | 1 | 1 |`);
 for (const key of ['default', 'compact'] as const) {
   const g = rows[key];
-  console.log(`| ${labels[key]} | ${g.ms.toFixed(0)} | ${g.bytes.toFixed(0)} | ${g.cpu.toFixed(1)} | ×${(g.ms / b.ms).toFixed(3)} | ×${(g.bytes / b.bytes).toFixed(2)} |`);
+  console.log(`| ${labels[key]} | ${g.ms.toFixed(0)} | ${g.bytes.toFixed(0)} | ${g.cpu.toFixed(1)} (${g.sys.toFixed(1)}) | ×${(g.ms / b.ms).toFixed(3)} | ×${(g.bytes / b.bytes).toFixed(2)} |`);
 }
 fs.rmSync(root, { recursive: true, force: true });
