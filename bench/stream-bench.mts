@@ -1,6 +1,6 @@
 // Benchmark: the bridge's event hot path, runtime line in → WebSocket frame out, against
 // a raw baseline (the same lines split and sent as frames, nothing else) in the same run.
-// Not a test: prints numbers for bench/RESULTS.md. Run: npm run bench:stream
+// Not a test: prints numbers for bench/RESULTS.md. Run: npm run bench:stream [-- clients=1]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,8 +103,10 @@ async function run(kind: 'bridge' | 'raw', clients: number, events: number, rate
   return { kind, clients, events, rate: ratePerSec ?? 'max', seconds, eventsPerSec: events / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / events, ...result };
 }
 
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
+const CLIENT_COUNTS = args.clients ? [Number(args.clients)] : [1, 100];
 const rows = [];
-for (const clients of [1, 100]) {
+for (const clients of CLIENT_COUNTS) {
   for (const kind of ['raw', 'bridge'] as const) {
     rows.push(await run(kind, clients, 20_000, 5_000));
     rows.push(await run(kind, clients, clients === 1 ? 200_000 : 20_000, null));
@@ -114,7 +116,7 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 console.log('| pipeline | clients | rate (ev/s) | events | throughput (ev/s) | CPU µs/event | p50 ms | p99 ms | bytes/frame |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.kind} | ${r.clients} | ${r.rate} | ${r.events} | ${fmt(r.eventsPerSec, 0)} | ${fmt(r.cpuUsPerEvent, 2)} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.bytesPerFrame, 0)} |`);
-for (const clients of [1, 100]) {
+for (const clients of CLIENT_COUNTS) {
   for (const rate of [5_000, 'max'] as const) {
     const raw = rows.find((r) => r.kind === 'raw' && r.clients === clients && r.rate === rate)!;
     const bridge = rows.find((r) => r.kind === 'bridge' && r.clients === clients && r.rate === rate)!;

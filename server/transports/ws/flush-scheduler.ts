@@ -4,9 +4,15 @@ export interface FlushSchedulerOptions {
    * within one event-loop turn). 0 turns coalescing across ticks off.
    */
   maxDelayMs?: number;
-  /** Events closer together than this on average (ms) are a burst; 0.1 ms is 10,000 events/s. */
+  /** Reads closer together than this on average (ms) are a burst; 0.1 ms is 10,000 reads/s. */
   burstGapMs?: number;
 }
+
+/**
+ * Events closer than this (ms) came from the same read (one chunk's lines are routed
+ * synchronously, a few µs apart): they are batched anyway, so they do not count as a burst.
+ */
+const SAME_READ_MS = 0.02;
 
 /**
  * When to write what the stream queued: adaptive coalescing.
@@ -14,15 +20,16 @@ export interface FlushSchedulerOptions {
  * The runtime writes one line per read, so during a streamed answer each event loop tick
  * carries one event, and writing every tick costs one syscall per event: the dominant
  * bridge cost in the profiles (`writeBuffer`, ~13 µs per delta). So:
- * - idle, or a trickle (the average gap between events above `burstGapMs`): flush at the
- *   end of this tick (`setImmediate`), as before; latency stays that of one tick;
- * - a burst (events closer than `burstGapMs` on average): flush on a short timer, so one
- *   write carries every event of the last `maxDelayMs`; no event waits longer than that
- *   bound plus one loop turn;
+ * - idle, or a trickle (reads that bring events further apart than `burstGapMs` on
+ *   average): flush at the end of this tick (`setImmediate`), as before; latency stays
+ *   that of one tick. Many events in one read are one write already;
+ * - a burst (reads closer than `burstGapMs` on average, i.e. a tick per event): flush on a
+ *   short timer, so one write carries every event of the last `maxDelayMs`; no event waits
+ *   longer than that bound plus one loop turn;
  * - the caller flushes at once when a socket's queue grows large (`flushNow`).
- * The average is an exponentially weighted mean of the gaps between events (1/8 weight to
- * the newest), so one pause leaves burst mode within a few events and one burst enters it
- * within a few events.
+ * The average is an exponentially weighted mean of the gaps between reads (1/8 weight to
+ * the newest), so one pause leaves burst mode within a few reads and one burst enters it
+ * within a few reads.
  */
 export class FlushScheduler {
   private readonly maxDelayMs: number;
@@ -42,10 +49,12 @@ export class FlushScheduler {
     return this.maxDelayMs > 0 && this.meanGapMs < this.burstGapMs;
   }
 
-  /** One event arrived: updates the rate estimate. Once per event, not per socket. */
+  /** One event arrived: updates the read-rate estimate. Once per event, not per socket. */
   arrived(now = performance.now()): void {
-    const gap = Math.min(now - this.lastArrival, 100);
+    // A long pause counts as 5 ms, so a new burst is recognised within ~30 reads (2 ms at 15,000 reads/s).
+    const gap = Math.min(now - this.lastArrival, 5);
     this.lastArrival = now;
+    if (gap < SAME_READ_MS) return;
     this.meanGapMs = this.meanGapMs === Infinity ? gap : this.meanGapMs + (gap - this.meanGapMs) / 8;
   }
 
