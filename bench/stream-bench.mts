@@ -1,8 +1,10 @@
 // Benchmark: the bridge's event hot path, runtime line in → WebSocket frame out, against
 // a raw baseline (the same lines split and sent as frames, nothing else) in the same run.
-// Not a test: prints numbers for bench/RESULTS.md. Run: npm run bench:stream
+// Not a test: prints numbers for bench/RESULTS.md. Run: npm run bench:stream [-- clients=1]
+// or, one line per event-loop turn as codex writes: npm run bench:stream -- mode=tick rounds=3
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -64,9 +66,10 @@ async function rawPipeline(): Promise<Pipeline> {
   };
 }
 
-async function run(kind: 'bridge' | 'raw', clients: number, events: number, ratePerSec: number | null) {
-  const pipeline = kind === 'bridge' ? await bridgePipeline() : await rawPipeline();
-  // One family, so each runtime event is one frame (what a focused client asks for).
+async function run(kind: 'bridge' | 'bridge-default' | 'raw', clients: number, events: number, ratePerSec: number | 'tick' | null) {
+  const pipeline = kind === 'raw' ? await rawPipeline() : await bridgePipeline();
+  // One family, so each runtime event is one frame (what a focused client asks for); or the
+  // default subscription (every family: 2 frames per delta) as codex-manager clients get.
   const subscribe = kind === 'bridge' ? JSON.stringify({ type: 'subscribe', families: ['notification'], compact: true }) : '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ws-clients.ts', pipeline.url, String(clients), String(events), subscribe], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -74,7 +77,13 @@ async function run(kind: 'bridge' | 'raw', clients: number, events: number, rate
   while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  if (ratePerSec === null) {
+  if (ratePerSec === 'tick') {
+    // As codex writes: one line per read, each in its own event-loop turn, back to back.
+    for (let i = 0; i < events; i++) {
+      pipeline.feed(deltaLine(i) + '\n');
+      await new Promise((r) => setImmediate(r));
+    }
+  } else if (ratePerSec === null) {
     // As fast as possible, in runtime-sized chunks (~64 KiB reads from a pipe).
     let chunk = '';
     for (let i = 0; i < events; i++) {
@@ -103,8 +112,27 @@ async function run(kind: 'bridge' | 'raw', clients: number, events: number, rate
   return { kind, clients, events, rate: ratePerSec ?? 'max', seconds, eventsPerSec: events / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / events, ...result };
 }
 
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
+const CLIENT_COUNTS = args.clients ? [Number(args.clients)] : [1, 100];
 const rows = [];
-for (const clients of [1, 100]) {
+if (args.mode === 'tick') {
+  // One line per event-loop turn (codex's pattern), raw vs compact vs default subscription, repeated.
+  for (let round = 0; round < Number(args.rounds ?? 3); round++) {
+    for (const kind of ['raw', 'bridge', 'bridge-default'] as const) rows.push(await run(kind, 1, 20_000, 'tick'));
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`one line per tick, 20,000 events, ${args.rounds ?? 3} rounds, medians; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log('| pipeline | throughput (ev/s) | process CPU µs/event | over raw | p50 ms | p99 ms | bytes/event |');
+  console.log('|---|---|---|---|---|---|---|');
+  const rawCpu = med(rows.filter((r) => r.kind === 'raw').map((r) => r.cpuUsPerEvent));
+  for (const kind of ['raw', 'bridge', 'bridge-default'] as const) {
+    const rs = rows.filter((r) => r.kind === kind);
+    const cpu = med(rs.map((r) => r.cpuUsPerEvent));
+    console.log(`| ${kind === 'bridge' ? 'bridge, one family + compact' : kind === 'bridge-default' ? 'bridge, default subscription' : 'raw'} | ${med(rs.map((r) => r.eventsPerSec)).toFixed(0)} | ${cpu.toFixed(2)} | ${(cpu - rawCpu).toFixed(2)} | ${med(rs.map((r) => r.p50)).toFixed(3)} | ${med(rs.map((r) => r.p99)).toFixed(3)} | ${med(rs.map((r) => r.bytesPerFrame)).toFixed(0)} |`);
+  }
+  process.exit(0);
+}
+for (const clients of CLIENT_COUNTS) {
   for (const kind of ['raw', 'bridge'] as const) {
     rows.push(await run(kind, clients, 20_000, 5_000));
     rows.push(await run(kind, clients, clients === 1 ? 200_000 : 20_000, null));
@@ -114,7 +142,7 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 console.log('| pipeline | clients | rate (ev/s) | events | throughput (ev/s) | CPU µs/event | p50 ms | p99 ms | bytes/frame |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.kind} | ${r.clients} | ${r.rate} | ${r.events} | ${fmt(r.eventsPerSec, 0)} | ${fmt(r.cpuUsPerEvent, 2)} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.bytesPerFrame, 0)} |`);
-for (const clients of [1, 100]) {
+for (const clients of CLIENT_COUNTS) {
   for (const rate of [5_000, 'max'] as const) {
     const raw = rows.find((r) => r.kind === 'raw' && r.clients === clients && r.rate === rate)!;
     const bridge = rows.find((r) => r.kind === 'bridge' && r.clients === clients && r.rate === rate)!;

@@ -21,6 +21,8 @@ for (let i = 0; i < clients; i++) {
   });
   ws.on('message', (data: Buffer) => {
     const text = data.toString();
+    // On the default subscription an event also comes as its app_server signal: count each event once.
+    if (text.startsWith('{"type":"app_server')) { if (i === 0) bytes += data.length; return; }
     const m = marker.exec(text);
     if (!m) return;
     count++;

@@ -7,11 +7,12 @@ import { CliError, EXIT } from './errors';
  * comes before any live event), and reconnection that replays what was missed.
  *
  * No gap and no duplicate across a disconnect: frames of one event share its `seq`
- * (one frame per family). The client remembers the highest seq it has seen and which
- * frame types of that seq it got; it reconnects with `since = lastSeq - 1`, so the last
- * event is replayed whole, and drops what it already has. A new epoch (the bridge
- * restarted) cannot be replayed across: the client says so and replays the new epoch
- * from its start.
+ * (one frame per family). The client remembers the highest seq it has seen and how many
+ * frames of that seq it got, and reconnects with `since = lastSeq` and `sinceFrames =
+ * that count` (and its epoch): the bridge sends exactly the rest. Frame types already
+ * seen are still dropped, in case an older bridge (no `sinceFrames`) replays the event
+ * whole. A new epoch (the bridge restarted) cannot be replayed across: the client says
+ * so and replays the new epoch from its start.
  */
 
 export interface StreamFrame {
@@ -52,6 +53,8 @@ export class EventStream {
   private typesAtLast = new Set<string>();
   private lastComplete = false;
   private nextSince: number | undefined;
+  /** Frames of `nextSince` already received (0: that event is complete). */
+  private nextSinceFrames = 0;
   private ws: WebSocketType | undefined;
   private stopped = false;
   private attempt = 0;
@@ -103,7 +106,11 @@ export class EventStream {
     for (const t of this.opts.threadIds ?? []) base.searchParams.append('threadId', t);
     if (this.opts.families?.length) base.searchParams.set('families', this.opts.families.join(','));
     if (this.opts.compact) base.searchParams.set('compact', '1');
-    if (this.nextSince !== undefined) base.searchParams.set('since', String(this.nextSince));
+    if (this.nextSince !== undefined) {
+      base.searchParams.set('since', String(this.nextSince));
+      if (this.nextSinceFrames > 0) base.searchParams.set('sinceFrames', String(this.nextSinceFrames));
+      if (this.epoch) base.searchParams.set('epoch', this.epoch);
+    }
     return base.toString();
   }
 
@@ -173,8 +180,11 @@ export class EventStream {
   }
 
   private scheduleReconnect(why: string, delayMs?: number): void {
-    // Replay from the last event seen; it is replayed whole unless all of it arrived.
-    if (this.lastSeq !== undefined) this.nextSince = this.lastComplete ? this.lastSeq : Math.max(0, this.lastSeq - 1);
+    // Resume right after the last frame received: the rest of its event, then what followed.
+    if (this.lastSeq !== undefined) {
+      this.nextSince = this.lastSeq;
+      this.nextSinceFrames = this.lastComplete ? 0 : this.typesAtLast.size;
+    }
     const delay = delayMs ?? Math.min(5000, 100 * 2 ** this.attempt++);
     if (why) this.opts.onStatus?.(`${why}; reconnecting in ${delay} ms`, 'warn');
     this.retryTimer = setTimeout(() => { this.reconnects++; this.connect(); }, delay);
@@ -191,7 +201,16 @@ export class EventStream {
     if (typeof frame.seq !== 'number' || CONTROL.has(frame.type)) {
       if (frame.type === 'ready' && !this.onReady(frame)) return;
       if (frame.type === 'resync_required') {
-        this.opts.onStatus?.(`events after seq ${String(frame.since)} are gone from the bridge's buffer (oldest is ${String(frame.oldestSeq)}); continuing live`, 'warn');
+        const why = frame.reason === 'since_ahead' || frame.reason === 'epoch_changed'
+          ? `seq ${String(frame.since)} is not from this bridge run (${String(frame.reason)}; last seq ${String(frame.lastSeq)})`
+          : `events after seq ${String(frame.since)} are gone from the bridge's buffer (oldest is ${String(frame.oldestSeq)})`;
+        this.opts.onStatus?.(`${why}; continuing live`, 'warn');
+        // Live from the bridge's current position: a later reconnect resumes from there.
+        if (typeof frame.lastSeq === 'number' && (this.lastSeq === undefined || this.lastSeq > frame.lastSeq)) {
+          this.lastSeq = frame.lastSeq;
+          this.lastComplete = true;
+          this.typesAtLast.clear();
+        }
       }
       this.opts.onControl?.(frame, raw);
       return;
@@ -222,6 +241,7 @@ export class EventStream {
       this.lastComplete = true;
       this.typesAtLast.clear();
       this.nextSince = 0;
+      this.nextSinceFrames = 0;
       const old = this.ws;
       this.ws = undefined;
       old?.terminate();

@@ -9,9 +9,8 @@ describe('encodeTextFrame', () => {
     const texts = ['hi', 'é'.repeat(100), 'x'.repeat(70_000), JSON.stringify({ delta: 'ünïcode ✓' })];
     const server = http.createServer();
     const wss = new WebSocketServer({ server });
-    wss.on('connection', (ws) => {
-      const socket = (ws as unknown as { _socket: { write(b: Buffer): void } })._socket;
-      socket.write(Buffer.concat(texts.map(encodeTextFrame)));
+    wss.on('connection', (_ws, req) => {
+      req.socket.write(Buffer.concat(texts.map(encodeTextFrame)));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);

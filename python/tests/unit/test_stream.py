@@ -413,3 +413,35 @@ def test_event_router_is_usable_on_its_own() -> None:
         return out
 
     assert asyncio.run(main()) == [0, 1, 2, 3, 4]
+
+
+def test_run_forever_subscribes_to_the_families_its_handlers_use() -> None:
+    async def families_asked(register: Any, **kwargs: Any) -> list[str] | None:
+        async with fake_bridge() as bridge:
+            stream = stream_for(bridge, **kwargs)
+            register(stream)
+            runner = asyncio.create_task(stream.run_forever(thread_id="t1"))
+            await stream.wait_connected(5)
+            stream.stop()
+            await asyncio.wait_for(runner, 5)
+            query = parse_qs(urlsplit(bridge.urls[0]).query)
+            return query["families"][0].split(",") if "families" in query else None
+
+    def signals_and_approvals(stream: AsyncEventStream) -> None:
+        stream.on_app_server("turn.completed")(lambda signal, context: None)
+        stream.on_event("approval")(lambda event, context: None)
+        stream.on_resync()(lambda event, context: None)
+
+    def with_a_custom_matcher(stream: AsyncEventStream) -> None:
+        stream.on_event("notification")(lambda event, context: None)
+        stream.on(lambda event: event.type.endswith("delta"))(lambda event, context: None)
+
+    def aliases_only(stream: AsyncEventStream) -> None:
+        stream.on_event("thread_token_usage_updated")(lambda event, context: None)
+        stream.on_event_prefix("app_server.item.")(lambda event, context: None)
+
+    assert asyncio.run(families_asked(signals_and_approvals)) == ["app_server", "bridge"]
+    assert asyncio.run(families_asked(aliases_only)) == ["app_server", "alias"]
+    assert asyncio.run(families_asked(with_a_custom_matcher)) is None, "a matcher we cannot read needs every family"
+    explicit = asyncio.run(families_asked(signals_and_approvals, families=["notification"]))
+    assert explicit == ["notification"], "families given by the caller win"

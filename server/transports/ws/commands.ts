@@ -8,12 +8,16 @@ const SubscribeSchema = z.object({
   threadId: z.string().min(1).nullable().optional(),
   threadIds: z.array(z.string().min(1)).max(1000).optional(),
   since: z.number().int().min(0).optional(),
+  /** How many frames of event `since` the client already has (frames of one event share its seq). */
+  sinceFrames: z.number().int().min(0).max(16).optional(),
+  /** The epoch `since` belongs to; another epoch answers `resync_required`. */
+  epoch: z.string().min(1).max(64).optional(),
   families: z.array(FamilySchema).min(1).optional(),
   compact: z.boolean().optional(),
 });
 
 export type ClientCommand =
-  | { type: 'subscribe'; threadIds: string[]; since?: number; families?: Family[]; compact?: boolean }
+  | { type: 'subscribe'; threadIds: string[]; since?: number; sinceFrames?: number; epoch?: string; families?: Family[]; compact?: boolean }
   | { type: 'unsubscribe' }
   | { type: 'ping' }
   | { type: 'invalid'; reason?: string };
@@ -32,11 +36,13 @@ export function parseClientCommand(text: string): ClientCommand {
   if (type !== 'subscribe') return { type: 'invalid' };
   const parsed = SubscribeSchema.safeParse(message);
   if (!parsed.success) return { type: 'invalid', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  const { threadId, threadIds, since, families, compact } = parsed.data;
+  const { threadId, threadIds, since, sinceFrames, epoch, families, compact } = parsed.data;
   return {
     type: 'subscribe',
     threadIds: [...(threadId ? [threadId] : []), ...(threadIds ?? [])],
     ...(since !== undefined ? { since } : {}),
+    ...(sinceFrames !== undefined ? { sinceFrames } : {}),
+    ...(epoch !== undefined ? { epoch } : {}),
     ...(families ? { families } : {}),
     ...(compact !== undefined ? { compact } : {}),
   };

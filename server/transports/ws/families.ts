@@ -1,4 +1,5 @@
 import type { EventLog, LoggedEvent } from '../../state/event-log';
+import { SignalFrames, type RuntimeMessage, type SessionInfo } from './signal-frame';
 
 /**
  * One logged event reaches sockets as one or more frames, one per *family*, all with the
@@ -21,14 +22,7 @@ const ALIASES: Record<string, { type: string; global: boolean }> = {
   'account/rateLimits/updated': { type: 'account_rate_limits_updated', global: true },
 };
 
-/** `item/agentMessage/delta` → `item.agent_message.delta` (codex-manager's naming). */
-export function normalizeMethod(method: string): string {
-  return method.split('/').map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()).join('.');
-}
-
-export interface SessionInfo { id: string; title: string; projectId: string | null }
-
-interface RuntimeMessage { method: string; params?: Record<string, unknown> }
+export { normalizeMethod, type SessionInfo } from './signal-frame';
 
 /** What a frame is for: its family and the thread it is scoped to (null: everyone). */
 export interface FrameTarget {
@@ -39,13 +33,15 @@ export interface FrameTarget {
 /**
  * Which families an event has, and their frames. Frames are built on demand, once per
  * event for all sockets of one publish (the caller holds them for that tick only, so
- * the ring never pins frame strings).
+ * the ring never pins frame strings). Every frame is spliced from strings: runtime text
+ * is never parsed again nor re-serialized.
  */
 export class FrameBuilder {
-  /** A few hundred distinct methods at most; normalizing each once keeps the hot path cheap. */
-  private readonly normalized = new Map<string, string>();
+  private readonly signals: SignalFrames;
 
-  constructor(private readonly log: EventLog, private readonly sessionInfo: (threadId: string) => SessionInfo | null) {}
+  constructor(private readonly log: EventLog, sessionInfo: (threadId: string) => SessionInfo | null) {
+    this.signals = new SignalFrames(sessionInfo);
+  }
 
   /** The families of an event and where each goes; cheap, no serialization. */
   targets(event: LoggedEvent): FrameTarget[] {
@@ -66,48 +62,30 @@ export class FrameBuilder {
    * delta frame within ~1.25× the runtime's own line.
    */
   frame(event: LoggedEvent, family: Family, compact = false): string {
-    if (compact && family === 'notification') return `{"type":"notification","seq":${event.seq},"payload":${event.payloadJson}}`;
-    if (compact && family === 'bridge') {
-      return `{"type":${JSON.stringify(event.type)},"threadId":${event.threadId === null ? 'null' : JSON.stringify(event.threadId)},"seq":${event.seq},"payload":${event.payloadJson}}`;
-    }
     switch (family) {
       case 'notification':
+        if (compact) return `{"type":"notification","seq":${event.seq},"payload":${event.payloadJson}}`;
+        return `${this.head('notification', event.threadId, event, false)},"payload":${event.payloadJson}}`;
       case 'bridge':
-        return this.log.frame(event);
+        return `${this.head(event.type, event.threadId, event, compact)},"payload":${event.payloadJson}}`;
       case 'app_server': {
-        const message = event.payload as RuntimeMessage & { requestId?: string };
-        return this.signalFrame(event, message, event.type === 'server_request' ? 'request' : 'notification');
+        const message = event.payload as RuntimeMessage;
+        const signalType = event.type === 'server_request' ? 'request' : 'notification';
+        return this.signals.build(event, message, signalType, (type) => this.head(type, event.threadId, event, compact));
       }
       case 'alias': {
         const message = event.payload as RuntimeMessage;
         const alias = ALIASES[message.method]!;
-        return this.envelope(alias.type, alias.global ? null : event.threadId, event, JSON.stringify(message.params ?? null));
+        return `${this.head(alias.type, alias.global ? null : event.threadId, event, compact)},"payload":${JSON.stringify(message.params ?? null)}}`;
       }
     }
   }
 
-  private signalFrame(event: LoggedEvent, message: RuntimeMessage & { requestId?: string }, signalType: 'notification' | 'request'): string {
-    let normalized = this.normalized.get(message.method);
-    if (normalized === undefined) this.normalized.set(message.method, (normalized = normalizeMethod(message.method)));
-    // codex-manager's `eventType` is the frame type itself (`app_server.turn.started`).
-    const eventType = signalType === 'request' ? `app_server.request.${normalized}` : `app_server.${normalized}`;
-    const params = message.params ?? {};
-    const turn = params.turn as { id?: string } | undefined;
-    const payload = {
-      source: 'app_server',
-      signalType,
-      eventType,
-      method: message.method,
-      receivedAt: new Date(event.at).toISOString(),
-      context: { threadId: event.threadId, turnId: typeof params.turnId === 'string' ? params.turnId : turn?.id ?? null },
-      params: message.params ?? null,
-      session: event.threadId ? this.sessionInfo(event.threadId) : null,
-      ...(message.requestId ? { requestId: message.requestId } : {}),
-    };
-    return this.envelope(eventType, event.threadId, event, JSON.stringify(payload));
-  }
-
-  private envelope(type: string, threadId: string | null, event: LoggedEvent, payloadJson: string): string {
-    return `{"type":${JSON.stringify(type)},"threadId":${threadId === null ? 'null' : JSON.stringify(threadId)},"seq":${event.seq},"epoch":"${this.log.epoch}","payload":${payloadJson}}`;
+  /** `{"type":…,"threadId":…,"seq":…[,"epoch":…]`: the envelope up to its payload. */
+  private head(type: string, threadId: string | null, event: LoggedEvent, compact: boolean): string {
+    const thread = threadId === null ? 'null' : JSON.stringify(threadId);
+    return compact
+      ? `{"type":${JSON.stringify(type)},"threadId":${thread},"seq":${event.seq}`
+      : `{"type":${JSON.stringify(type)},"threadId":${thread},"seq":${event.seq},"epoch":"${this.log.epoch}"`;
   }
 }

@@ -12,6 +12,7 @@ from typing import Any
 from ..models import AppServerSignal, StreamEvent
 from ..protocols import StreamRouter
 from ._context import Family, H, StreamContext, _log
+from ._families import ALL_FAMILIES, families_needed, family_of_prefix, family_of_type
 from ._router import EventRouter, _type_is, _type_starts
 from ._subscription import Subscription
 
@@ -49,6 +50,8 @@ class AsyncEventStream:
         self._log = logger or _log
         self._router: Any = router or EventRouter(on_handler_error=self._handle_handler_error, logger=self._log)
         self._families = tuple(families) if families else None
+        #: What each registered handler needs (see ``_families``); ``run_forever`` asks for the union.
+        self._needs: list[frozenset[Family]] = []
         self._subscription: Subscription | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_requested = False
@@ -59,7 +62,14 @@ class AsyncEventStream:
     def router(self) -> Any:
         return self._router
 
-    def _add(self, matcher: Callable[[StreamEvent], bool], handler: Any, transform: Any = None) -> None:
+    def _add(
+        self,
+        matcher: Callable[[StreamEvent], bool],
+        handler: Any,
+        transform: Any = None,
+        need: frozenset[Family] = frozenset(ALL_FAMILIES),
+    ) -> None:
+        self._needs.append(need)
         if isinstance(self._router, EventRouter):
             self._router.add(matcher, handler, transform=transform)
         elif transform is None:
@@ -84,18 +94,28 @@ class AsyncEventStream:
 
     def on_event(self, event_type: str) -> Callable[[H], H]:
         """Handle events of one type (``approval``, ``notification``, ``app_server.turn.completed``)."""
-        return self.on(_type_is(event_type))
+
+        def decorator(handler: H) -> H:
+            self._add(_type_is(event_type), handler, need=family_of_type(event_type))
+            return handler
+
+        return decorator
 
     def on_event_prefix(self, prefix: str) -> Callable[[H], H]:
         """Handle events whose type starts with ``prefix`` (``app_server.item.``)."""
-        return self.on(_type_starts(prefix))
+
+        def decorator(handler: H) -> H:
+            self._add(_type_starts(prefix), handler, need=family_of_prefix(prefix))
+            return handler
+
+        return decorator
 
     def on_app_server(self, normalized_method: str) -> Callable[[H], H]:
         """Handle a runtime notification as an :class:`AppServerSignal` (``"item.started"``)."""
         event_type = f"app_server.{normalized_method.strip('.')}"
 
         def decorator(handler: H) -> H:
-            self._add(_type_is(event_type), handler, AppServerSignal.from_stream_event)
+            self._add(_type_is(event_type), handler, AppServerSignal.from_stream_event, frozenset({"app_server"}))
             return handler
 
         return decorator
@@ -105,7 +125,7 @@ class AsyncEventStream:
         event_type = f"app_server.request.{normalized_method.strip('.')}"
 
         def decorator(handler: H) -> H:
-            self._add(_type_is(event_type), handler, AppServerSignal.from_stream_event)
+            self._add(_type_is(event_type), handler, AppServerSignal.from_stream_event, frozenset({"app_server"}))
             return handler
 
         return decorator
@@ -117,6 +137,15 @@ class AsyncEventStream:
     def on_resync(self) -> Callable[[H], H]:
         """Handle ``resync_required``: the bridge could not replay a gap (reload state)."""
         return self.on_event("resync_required")
+
+    @property
+    def families_needed(self) -> tuple[Family, ...] | None:
+        """The families ``run_forever`` asks for: the constructor's, else those the handlers need (None: all)."""
+        if self._families is not None:
+            return self._families
+        if not isinstance(self._router, EventRouter):
+            return None  # handlers registered on a custom router directly are unknown
+        return families_needed(self._needs)
 
     async def _handle_handler_error(self, error: Exception, event: StreamEvent) -> None:
         del error, event  # already logged by the router
@@ -228,6 +257,8 @@ class AsyncEventStream:
         """
         self._loop = asyncio.get_running_loop()
         self._stop_requested = False
+        if families is None:
+            families = self.families_needed
         sub = self.subscription(thread_id=thread_id, thread_ids=thread_ids, since=since, families=families)
         self._subscription = sub
         inbox: asyncio.Queue[tuple[StreamEvent, StreamContext] | None] = asyncio.Queue()

@@ -237,7 +237,10 @@ class Subscription:
             return None
         if kind == "resync_required":
             newest = frame.get("lastSeq")
-            if isinstance(newest, int) and newest > self.last_seq:
+            # `since_ahead` / `epoch_changed`: our seq is not from this bridge run, so the
+            # bridge's position replaces it even when it is lower.
+            behind = frame.get("reason") in ("since_ahead", "epoch_changed")
+            if isinstance(newest, int) and (newest > self.last_seq or behind):
                 self.last_seq = newest
                 self._last_from_event = False
             self._log.warning("stream: events were lost (oldest held %s); reload state", frame.get("oldestSeq"))
