@@ -22,7 +22,7 @@ describe('app_server signal frames spliced from the runtime line', () => {
     assert.deepEqual(frame, {
       type: 'app_server.item.agent_message.delta', threadId: 't1', seq: event.seq, epoch: 'E',
       payload: {
-        source: 'app_server', signalType: 'notification', eventType: 'item.agent_message.delta', method: 'item/agentMessage/delta',
+        source: 'app_server', signalType: 'notification', eventType: 'app_server.item.agent_message.delta', method: 'item/agentMessage/delta',
         receivedAt: new Date(event.at).toISOString(), context: { threadId: 't1', turnId: 'u1' }, params: message.params, session,
       },
     });
