@@ -124,7 +124,13 @@ export class Bridge {
     // New sessions start from the default-scope controls clients may have set.
     sessions.takeDefaultsFrom(() => sessionSettings.defaultControls());
     events.subscribe((event) => {
-      if (event.type === 'session_deleted') void sessionSettings.forgetSession((event.payload as { sessionId: string }).sessionId);
+      if (event.type !== 'session_deleted') return;
+      const { sessionId } = event.payload as { sessionId: string };
+      // The session is already gone and its leftover settings are inert, so a failed write
+      // is reported as a warning, never an unhandled rejection that would end the process.
+      sessionSettings.forgetSession(sessionId).catch((error: unknown) => {
+        process.emitWarning(`could not drop the settings of deleted session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`, 'CodexManagerWarning');
+      });
     });
     const projects = await ProjectService.open(store, new SessionsForProjects(index, sessions), events);
     const services: BridgeServices = {
