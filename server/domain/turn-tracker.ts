@@ -21,6 +21,11 @@ export class TurnTracker {
 
   constructor(private readonly onTurnEnded: (ended: TurnEnded) => void) {}
 
+  /** Whether any thread has a turn running (or being started). */
+  get busy(): boolean {
+    return this.activeTurns.size > 0 || this.starting.size > 0;
+  }
+
   activeTurn(threadId: string): string | undefined {
     return this.activeTurns.get(threadId);
   }
