@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, startBridgeStack, type RunningBridge } from '../stack';
 import { DataDirLockedError } from './data-dir-lock';
@@ -75,10 +76,15 @@ export async function runSharedBridge(argv: string[], env: NodeJS.ProcessEnv): P
   }
   process.stdout.write(`codex-manager shared bridge pid ${process.pid}: editor socket ${running.editorSocket?.socketPath ?? '-'}, HTTP ${running.url}\n`);
   const idle = new IdleExit(idleSeconds * 1000, () => (running.editorSocket?.clients ?? 0) > 0 || running.bridge.hasRunningWork(), () => stopRequested('idle'));
+  // A data dir that was deleted (an uninstalled extension's storage, a test's temp dir)
+  // has nothing left to serve: stop rather than linger until idle.
+  const orphanCheck = setInterval(() => { if (!fs.existsSync(running.dataDir)) stopRequested('data dir removed'); }, 5000);
+  orphanCheck.unref();
   process.once('SIGINT', () => stopRequested('SIGINT'));
   process.once('SIGTERM', () => stopRequested('SIGTERM'));
   const why = await stopping;
   idle.dispose();
+  clearInterval(orphanCheck);
   process.stdout.write(`stopping (${why})\n`);
   await running.stop();
   return 0;
