@@ -188,6 +188,19 @@ describe('the shared bridge: one per data dir, every window a client (dist/serve
     assert.equal(listed.data.filter((p) => /^[ab]-\d+$/.test(p.name)).length, 40, 'what the windows wrote survived the restart');
   });
 
+  it('a newer extension keeps using an older bridge that is busy (a turn running) instead of cutting the turn', async () => {
+    const c = await connect();
+    const created = await c.call<{ session: { sessionId: string } }>('createSession', { body: {} });
+    const sessionId = created.session.sessionId;
+    await c.call('sendSessionMessage', { params: { sessionId }, body: { text: 'slow' } });
+    await c.waitForEvent((e) => e.threadId === sessionId && (e.payload as { method?: string }).method === 'item/agentMessage/delta', 20_000, 'the turn streaming');
+    const newer = await connect('99.0.0');
+    assert.equal(newer.pid, bridgePid, 'the busy bridge stays');
+    assert.equal(newer.started, false);
+    await c.call('interruptSessionTurn', { params: { sessionId }, body: {} });
+    await c.waitForEvent(isTurnDone(sessionId), 20_000, 'the interrupted turn to end');
+  });
+
   it('a newer extension replaces an older idle bridge (version handshake)', async () => {
     const newer = await connect('99.0.0');
     assert.equal(newer.started, true, 'the old bridge made way and a new one was started');

@@ -195,8 +195,11 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
   const what = error.code === 'HPE_HEADER_OVERFLOW' ? 'request line and headers are over the size limit' : 'malformed HTTP request';
   const { status, body } = errorReply(new BridgeError('invalid_request', what, { details: { reason: error.code ?? 'unparsable' } }));
   const text = JSON.stringify(body);
+  // A response to HEAD has no body (the client would read it as garbage after the response).
+  const head = (error as { rawPacket?: unknown }).rawPacket;
+  const isHead = Buffer.isBuffer(head) && head.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
-    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${isHead ? '' : text}`);
 }
 
 /** Query string → object; a repeated key becomes an array. */
