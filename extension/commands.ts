@@ -81,6 +81,18 @@ export function createCommands(d: CommandDeps): CommandTable {
       return 'runtime';
     }),
 
+    [COMMANDS.restartBridge]: report('restarting the bridge', async () => {
+      // Every window shares the bridge: they all reconnect to the new one.
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codex: restarting the bridge…' }, () => d.bridge.restart());
+      return 'bridge';
+    }),
+
+    [COMMANDS.stopBridge]: report('stopping the bridge', async () => {
+      await d.bridge.stopBridge();
+      void vscode.window.showInformationMessage('Codex: the bridge stopped (for every window). Any Codex view or command starts it again.');
+      return true;
+    }),
+
     [LENS_COMMANDS.accept]: (approvalId: unknown) => d.approvals.decideAndReport(String(approvalId), 'accept'),
     [LENS_COMMANDS.acceptForSession]: (approvalId: unknown) => d.approvals.decideAndReport(String(approvalId), 'accept', 'session'),
     [LENS_COMMANDS.decline]: (approvalId: unknown) => d.approvals.decideAndReport(String(approvalId), 'decline'),

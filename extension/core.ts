@@ -74,7 +74,16 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     }),
   ];
 
+  // A failed start is not remembered: the next view or command tries again, and when the
+  // bridge does come up later (Restart after fixing codexPath) the views load then.
   let started: Promise<void> | undefined;
+  let startFailed = false;
+  subscriptions.push(bridge.onState((state) => {
+    if (state === 'running' && startFailed) {
+      startFailed = false;
+      reloadViews();
+    }
+  }));
   return {
     chatView: chat,
     commands,
@@ -84,7 +93,11 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
       activeSessionId: () => session.current?.sessionId,
     },
     start() {
-      started ??= bridge.start().then(() => sessions.reloadActivity(), (error: unknown) => log(`the bridge did not start: ${String(error)}`));
+      started ??= bridge.start().then(() => sessions.reloadActivity(), (error: unknown) => {
+        started = undefined;
+        startFailed = true;
+        log(`the bridge did not start: ${String(error)}`);
+      });
       return started;
     },
     dispose() {

@@ -14,6 +14,8 @@ export const COMMANDS = {
   sendSelection: 'codexManager.sendSelection',
   interrupt: 'codexManager.interrupt',
   restartRuntime: 'codexManager.restartRuntime',
+  restartBridge: 'codexManager.restartBridge',
+  stopBridge: 'codexManager.stopBridge',
   showLog: 'codexManager.showLog',
   showChat: 'codexManager.showChat',
 } as const;

@@ -12,10 +12,12 @@ export interface CodexSettings {
   defaultSandbox: SandboxSetting;
   approvalPolicy: ApprovalPolicySetting;
   notifyApprovals: boolean;
+  /** Minutes the shared bridge waits, with no window, turn or job, before it exits; 0 never. */
+  bridgeIdleExitMinutes: number;
 }
 
 /** Settings that only take effect when the bridge starts. */
-export const BRIDGE_SETTINGS = ['codexPath', 'codexHome', 'demoModel'] as const;
+export const BRIDGE_SETTINGS = ['codexPath', 'codexHome', 'demoModel', 'bridgeIdleExitMinutes'] as const;
 
 export function readSettings(): CodexSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -27,6 +29,7 @@ export function readSettings(): CodexSettings {
     defaultSandbox: c.get<SandboxSetting>('defaultSandbox') ?? 'workspace-write',
     approvalPolicy: c.get<ApprovalPolicySetting>('approvalPolicy') ?? 'default',
     notifyApprovals: c.get<boolean>('notifyApprovals') ?? true,
+    bridgeIdleExitMinutes: Math.max(0, c.get<number>('bridgeIdleExitMinutes') ?? 10),
   };
 }
 

@@ -50,10 +50,29 @@ export interface BridgeOptions {
  * calls. Nothing here is global; two bridges can live in one process (tests do).
  */
 export class Bridge {
+  private readonly workProbes = new Set<() => boolean>();
+
   private constructor(
     readonly services: BridgeServices,
     readonly operations: OperationTable,
   ) {}
+
+  /**
+   * Whether work is running that an idle exit or an upgrade would cut short: a turn, a
+   * request waiting for a person, or anything a registered probe reports (background jobs
+   * register one). A shared bridge exits when idle only if this is false.
+   */
+  hasRunningWork(): boolean {
+    if (this.services.tracker.busy || this.services.pending.pendingCount > 0) return true;
+    for (const probe of this.workProbes) if (probe()) return true;
+    return false;
+  }
+
+  /** Adds a source of running work (e.g. the job queue); returns its removal. */
+  addWorkProbe(probe: () => boolean): () => void {
+    this.workProbes.add(probe);
+    return () => { this.workProbes.delete(probe); };
+  }
 
   get runtime(): RuntimeSupervisor { return this.services.runtime; }
   get events(): EventLog { return this.services.events; }
@@ -127,7 +146,13 @@ export class Bridge {
     sessions.takeDefaultsFrom(() => sessionSettings.defaultControls());
     sessions.takeSettingsFrom((sessionId) => sessionSettings.sessionSettings(sessionId));
     events.subscribe((event) => {
-      if (event.type === 'session_deleted') void sessionSettings.forgetSession((event.payload as { sessionId: string }).sessionId);
+      if (event.type !== 'session_deleted') return;
+      const { sessionId } = event.payload as { sessionId: string };
+      // The session is already gone and its leftover settings are inert, so a failed write
+      // is reported as a warning, never an unhandled rejection that would end the process.
+      sessionSettings.forgetSession(sessionId).catch((error: unknown) => {
+        process.emitWarning(`could not drop the settings of deleted session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`, 'CodexManagerWarning');
+      });
     });
     const projects = await ProjectService.open(store, new SessionsForProjects(index, sessions), events);
     const services: BridgeServices = {

@@ -24,6 +24,17 @@ export function publishDiscovery(record: DiscoveryRecord, env: NodeJS.ProcessEnv
   return () => {
     if (removed) return;
     removed = true;
-    for (const file of [own, registered]) fs.rmSync(file, { force: true });
+    // Only what this bridge wrote: another bridge (or a later process reusing the pid) may
+    // have written its own record under the same name since.
+    for (const file of [own, registered]) if (writtenBy(file, record)) fs.rmSync(file, { force: true });
   };
+}
+
+function writtenBy(file: string, record: DiscoveryRecord): boolean {
+  try {
+    const found = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DiscoveryRecord>;
+    return found.pid === record.pid && found.started === record.started && found.url === record.url;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BRIDGE_VERSION } from './version';
+import { DataDirLockedError } from './lifecycle/data-dir-lock';
 import { defaultDataDir, startBridgeStack, type RunningBridge } from './stack';
 
 const SERVE_HELP = `Usage: codex-manager serve [options]
@@ -22,10 +23,17 @@ Options (environment variable in brackets):
   --unlock-defaults      unlock them again (the lock is stored in the data dir)
   --allow-host <name>    also answer to this Host name (repeatable)
   --allow-origin <url>   also accept browser requests from this origin (repeatable)
+  --attach               if a bridge already serves the data dir, print where it
+                         listens and exit 0 (default: refuse with exit code 4)
   -h, --help             show this help
 `;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === '--shared') {
+    // The per-user shared bridge an editor window starts (detached) for its data dir.
+    const { runSharedBridge } = await import('./lifecycle/shared-main');
+    return runSharedBridge(argv.slice(1), env);
+  }
   if (argv.includes('--stdio')) {
     // Loaded only in editor mode: the language-server library is a third of start-up.
     const { runEditorServer } = await import('./transports/editor/editor-server');
@@ -40,6 +48,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       allowedHosts: [],
       allowedOrigins: [],
       ...(init.workspaceFolder ? { sessionCwd: init.workspaceFolder } : {}),
+      // This bridge's one client is on stdio; windows share a bridge through `--shared`.
+      editorSocket: false,
     }, env));
     return new Promise<number>(() => undefined); // the connection's exit handler ends the process
   }
@@ -58,6 +68,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' },
         'lock-defaults': { type: 'string' }, 'unlock-defaults': { type: 'boolean' },
         'allow-host': { type: 'string', multiple: true }, 'allow-origin': { type: 'string', multiple: true },
+        attach: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -78,19 +89,32 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const codexPath = values['codex-path'] ?? env.CODEX_BIN;
   const codexHome = values['codex-home'] ?? env.CODEX_HOME;
   const tokenFile = values['token-file'] ?? env.CODEX_MANAGER_TOKEN_FILE;
-  const running = await startBridgeStack({
-    mode: 'serve',
-    host: values.host ?? env.CODEX_MANAGER_HOST ?? '127.0.0.1',
-    port,
-    dataDir: values['data-dir'] ?? env.CODEX_MANAGER_DATA_DIR ?? defaultDataDir(env),
-    ...(codexPath ? { codexPath } : {}),
-    ...(codexHome ? { codexHome } : {}),
-    ...(tokenFile ? { tokenFile } : {}),
-    demo: values.demo ? 'on' : values['no-demo'] ? 'off' : 'auto',
-    allowedHosts: values['allow-host'] ?? [],
-    allowedOrigins: values['allow-origin'] ?? [],
-    ...(values['lock-defaults'] !== undefined ? { lockDefaults: values['lock-defaults'] } : values['unlock-defaults'] ? { lockDefaults: null } : {}),
-  }, env);
+  let running: RunningBridge;
+  try {
+    running = await startBridgeStack({
+      mode: 'serve',
+      host: values.host ?? env.CODEX_MANAGER_HOST ?? '127.0.0.1',
+      port,
+      dataDir: values['data-dir'] ?? env.CODEX_MANAGER_DATA_DIR ?? defaultDataDir(env),
+      ...(codexPath ? { codexPath } : {}),
+      ...(codexHome ? { codexHome } : {}),
+      ...(tokenFile ? { tokenFile } : {}),
+      demo: values.demo ? 'on' : values['no-demo'] ? 'off' : 'auto',
+      allowedHosts: values['allow-host'] ?? [],
+      allowedOrigins: values['allow-origin'] ?? [],
+      ...(values['lock-defaults'] !== undefined ? { lockDefaults: values['lock-defaults'] } : values['unlock-defaults'] ? { lockDefaults: null } : {}),
+    }, env);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    if (values.attach) {
+      const { owner } = error;
+      process.stdout.write(`codex-manager bridge ${owner.version} already running (pid ${owner.pid}, ${owner.mode} mode)\n`
+        + `  listening   ${owner.url ?? '(starting)'}/api\n  data dir    ${error.dataDir}\n`);
+      return 0;
+    }
+    process.stderr.write(`codex-manager serve: ${error.message}\n`);
+    return 4;
+  }
   printBanner(running);
   await new Promise<void>((resolve) => {
     const shutdown = () => { process.stdout.write('stopping…\n'); resolve(); };

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { startFakeModel, writeCodexHome, type FakeModel } from '../test/fake-model';
 import { Bridge } from './bridge';
 import { publishDiscovery } from './discovery';
+import { editorSocketPath } from '../protocol/editor-socket';
+import { acquireDataDirLock, type DataDirLock } from './lifecycle/data-dir-lock';
+import { listenEditorSocket, type EditorSocketServer } from './lifecycle/editor-socket-server';
 import { startApiServer } from './transports/api-server';
 import { loadOrCreateToken } from './transports/http/security';
 import { BRIDGE_VERSION } from './version';
@@ -25,6 +28,13 @@ export interface StackOptions {
   sessionCwd?: string;
   /** See BridgeOptions.lockDefaults. */
   lockDefaults?: string | null;
+  /**
+   * Serve editor windows on the data dir's local socket (default: yes). `replaceable`:
+   * the editor-started shared bridge, which a newer extension may replace when idle and a
+   * window may stop ("Codex: Stop Bridge"); never a `serve` someone started by hand.
+   * `onStopRequested` stops it.
+   */
+  editorSocket?: { replaceable: boolean; onStopRequested?: (why: string) => void } | false;
 }
 
 export interface RunningBridge {
@@ -33,6 +43,8 @@ export interface RunningBridge {
   dataDir: string;
   bridge: Bridge;
   demo: boolean;
+  /** The editor socket, when this bridge serves one. */
+  editorSocket: EditorSocketServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,7 +68,18 @@ function hasOpenAiCredentials(env: NodeJS.ProcessEnv): boolean {
  */
 export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunningBridge> {
   const dataDir = path.resolve(opts.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // One bridge per data dir: two would keep separate in-memory copies of the same state
+  // and the last to save would win. Throws DataDirLockedError naming the running one.
+  const lock = acquireDataDirLock(dataDir, { version: BRIDGE_VERSION, mode: opts.mode });
+  try {
+    return await startLocked(opts, env, dataDir, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(opts: StackOptions, env: NodeJS.ProcessEnv, dataDir: string, lock: DataDirLock): Promise<RunningBridge> {
   const useDemo = opts.demo === 'on' || (opts.demo === 'auto' && !opts.codexHome && !hasOpenAiCredentials(env));
   let demoModel: FakeModel | undefined;
   let codexHome = opts.codexHome;
@@ -83,26 +106,39 @@ export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEn
     throw error;
   }
   const tokenFile = path.resolve(opts.tokenFile ?? path.join(dataDir, 'token'));
+  const token = loadOrCreateToken(tokenFile);
   const api = await startApiServer(bridge, {
     host: opts.host,
     port: opts.port,
-    token: loadOrCreateToken(tokenFile),
+    token,
     allowedHosts: opts.allowedHosts,
     allowedOrigins: opts.allowedOrigins,
   });
   const { url } = api;
-  const unpublish = publishDiscovery({ url, tokenFile, pid: process.pid, version: BRIDGE_VERSION, started: new Date().toISOString(), dataDir, mode: opts.mode }, env);
-
   let stopped = false;
-  return {
-    url, tokenFile, dataDir, bridge, demo: Boolean(demoModel),
+  const running: RunningBridge = {
+    url, tokenFile, dataDir, bridge, demo: Boolean(demoModel), editorSocket: undefined,
     async stop() {
       if (stopped) return;
       stopped = true;
       unpublish();
+      await running.editorSocket?.close();
       await api.close();
       await bridge.stop();
       await demoModel?.close();
+      lock.release();
     },
   };
+  const socketOptions = opts.editorSocket ?? { replaceable: false };
+  if (socketOptions) {
+    running.editorSocket = await listenEditorSocket(running, {
+      socketPath: editorSocketPath(dataDir, env),
+      token,
+      busy: () => !socketOptions.replaceable || bridge.hasRunningWork(),
+      onStopRequested: socketOptions.replaceable ? (why) => socketOptions.onStopRequested?.(why) : undefined,
+    });
+  }
+  lock.update({ url, tokenFile, ...(running.editorSocket ? { socket: running.editorSocket.socketPath } : {}) });
+  const unpublish = publishDiscovery({ url, tokenFile, pid: process.pid, version: BRIDGE_VERSION, started: new Date().toISOString(), dataDir, mode: opts.mode }, env);
+  return running;
 }

@@ -1,7 +1,10 @@
+import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { EditorWelcome } from '../../protocol/editor-socket';
 import type { BridgeState } from '../status-bar';
 import { readSettings } from '../settings';
+import { connectSharedBridge } from './bridge-socket';
 import { CodexMissingError, locateCodex } from './codex-locator';
 import { toBridgeCallError } from './errors';
 
@@ -16,10 +19,13 @@ const MAX_CRASHES = 4;
 const CRASH_WINDOW_MS = 3 * 60_000;
 
 /**
- * The bridge process (`node dist/server.js --stdio`), started lazily through
- * vscode-languageclient: LSP lifecycle, code lenses, `codex/<operationId>` requests and
- * `codex/event` notifications. A crash restarts it (bounded); each restart is a new event
- * epoch, so `onRestart` tells views to reload their state.
+ * This window's connection to the shared bridge of its data dir (one per user and data
+ * dir, `node dist/server.js --shared`), through vscode-languageclient over the bridge's
+ * local socket: LSP lifecycle, code lenses, `codex/<operationId>` requests and
+ * `codex/event` notifications. If no bridge runs, connecting starts one detached; it
+ * outlives this window. A lost connection reconnects (bounded): to the same bridge, the
+ * events missed meanwhile are replayed (`codex/replay`); to a new one (a new event
+ * epoch), `onRestart` tells views to reload their state.
  */
 export class BridgeClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -33,6 +39,12 @@ export class BridgeClient implements vscode.Disposable {
   /** The codex-missing message already shown, so retries do not stack notifications. */
   private missingShown: string | undefined;
   private readonly crashes: number[] = [];
+  /** The bridge this window last connected to (its handshake answer). */
+  private welcome: EditorWelcome | undefined;
+  /** The event epoch `lastSeqValue` belongs to. */
+  private seenEpoch: string | undefined;
+  /** Live events that arrive while the missed ones are being replayed; delivered after them. */
+  private heldDuringReplay: BridgeEvent[] | undefined;
   private readonly eventEmitter = new vscode.EventEmitter<BridgeEvent>();
   private readonly stateEmitter = new vscode.EventEmitter<BridgeState>();
   private readonly restartEmitter = new vscode.EventEmitter<void>();
@@ -79,29 +91,47 @@ export class BridgeClient implements vscode.Disposable {
   }
 
   /**
-   * Stop the bridge process and start a new one with the current settings (also after it
-   * gave up restarting, or when codex was missing). Sessions live in the data dir and in
-   * codex, so they survive; the new process is a new event epoch.
+   * Stop the shared bridge and start a new one with the current settings (also after it
+   * gave up reconnecting, or when codex was missing). Other windows reconnect to the new
+   * one. Sessions live in the data dir and in codex, so they survive; the new process is
+   * a new event epoch.
    */
   async restart(): Promise<void> {
     this.crashes.length = 0;
     this.missingShown = undefined;
-    const old = this.client;
-    this.client = undefined;
-    this.starting = undefined;
-    if (old) {
-      this.setState('restarting');
-      await old.dispose(5000).catch(() => undefined);
-    }
+    if (this.client) this.setState('restarting');
+    await this.stopBridgeProcess();
     await this.start();
   }
 
+  /** "Codex: Stop Bridge": the shared bridge exits (for every window); this window stays disconnected until used again. */
+  async stopBridge(): Promise<void> {
+    await this.stopBridgeProcess();
+    this.setState('stopped');
+  }
+
+  /** This window disconnects; the shared bridge goes on for the other windows and the running work. */
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     this.starting = undefined;
     if (client?.needsStop()) await client.stop(5000).catch(() => undefined);
     this.setState('stopped');
+  }
+
+  private async stopBridgeProcess(): Promise<void> {
+    const old = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (!old) return;
+    if (old.isRunning()) {
+      const pid = this.welcome?.pid;
+      await old.sendRequest('codex/stopBridge', {}).catch((error: unknown) => this.log(`the bridge did not accept the stop: ${String(error)}`));
+      await old.dispose(5000).catch(() => undefined);
+      if (pid) await waitForExit(pid, 15_000);
+    } else {
+      await old.dispose(5000).catch(() => undefined);
+    }
   }
 
   dispose(): void {
@@ -126,21 +156,33 @@ export class BridgeClient implements vscode.Disposable {
       throw error;
     }
     this.missingShown = undefined;
-    this.log(`starting the bridge (codex: ${codexPath})`);
-    const server = { module: this.context.asAbsolutePath('dist/server.js'), transport: TransportKind.stdio };
-    const serverOptions: ServerOptions = { run: server, debug: server };
+    const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const dataDir = this.context.globalStorageUri.fsPath;
+    const codexHome = settings.codexHome ?? process.env.CODEX_HOME;
+    // Called again by the client for every reconnect: to the running bridge, or to a new one.
+    const serverOptions: ServerOptions = async () => {
+      const { socket, welcome, started } = await connectSharedBridge({
+        serverModule: this.context.asAbsolutePath('dist/server.js'),
+        dataDir,
+        codexPath,
+        ...(codexHome ? { codexHome } : {}),
+        demo: settings.demoModel,
+        ...(workspaceFolder ? { sessionCwd: workspaceFolder } : {}),
+        idleExitSeconds: Math.round(settings.bridgeIdleExitMinutes * 60),
+      }, String(this.context.extension.packageJSON.version ?? '0.0.0'), (line) => this.log(line));
+      this.welcome = welcome;
+      this.log(`${started ? 'started and connected to' : 'connected to'} the shared bridge ${welcome.version} (pid ${welcome.pid}, codex: ${codexPath})`);
+      // Buffer what arrives before the client's reader listens; the socket stays the writer.
+      const reader = socket.pipe(new PassThrough());
+      socket.once('close', () => reader.end());
+      return { reader, writer: socket, detached: true };
+    };
     const clientOptions: LanguageClientOptions = {
       // Approvals can touch any file, so lenses are asked for every file on disk.
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      initializationOptions: {
-        dataDir: this.context.globalStorageUri.fsPath,
-        ...(settings.codexPath ? { codexPath: settings.codexPath } : process.env.CODEX_BIN ? { codexPath: process.env.CODEX_BIN } : {}),
-        ...((settings.codexHome ?? process.env.CODEX_HOME) ? { codexHome: settings.codexHome ?? process.env.CODEX_HOME } : {}),
-        ...(vscode.workspace.workspaceFolders?.[0] ? { workspaceFolder: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
-        demo: settings.demoModel,
-      },
+
       initializationFailedHandler: (error) => {
         this.log(`the bridge failed to initialize: ${String(error)}`);
         return false;
@@ -152,8 +194,8 @@ export class BridgeClient implements vscode.Disposable {
     };
     const client = new LanguageClient('codexManager', 'Codex Manager bridge', serverOptions, clientOptions);
     client.onNotification('codex/event', (event: BridgeEvent) => {
-      this.lastSeqValue = event.seq;
-      this.eventEmitter.fire(event);
+      if (this.heldDuringReplay) this.heldDuringReplay.push(event);
+      else this.deliver(event);
     });
     client.onDidChangeState(({ newState }) => this.clientStateChanged(newState));
     this.client = client;
@@ -166,20 +208,54 @@ export class BridgeClient implements vscode.Disposable {
     this.crashes.push(now);
     while (this.crashes.length && now - this.crashes[0]! > CRASH_WINDOW_MS) this.crashes.shift();
     if (this.crashes.length <= MAX_CRASHES) {
-      this.log(`the bridge exited unexpectedly; restarting (${this.crashes.length}/${MAX_CRASHES} in 3 minutes)`);
+      this.log(`the connection to the bridge was lost; reconnecting (${this.crashes.length}/${MAX_CRASHES} in 3 minutes)`);
       this.setState('restarting');
       return { action: CloseAction.Restart, handled: true };
     }
-    const message = `The Codex Manager bridge crashed ${this.crashes.length} times in 3 minutes and was not restarted. See "Codex: Show Bridge Log", then run "Codex: Restart Runtime".`;
+    const message = `The connection to the Codex Manager bridge was lost ${this.crashes.length} times in 3 minutes and is not retried. See "Codex: Show Bridge Log", then run "Codex: Restart Bridge".`;
     this.setState('failed', message);
     return { action: CloseAction.DoNotRestart, message };
   }
 
+  /** Each event once, in order: replayed and live ones may overlap around a reconnect. */
+  private deliver(event: BridgeEvent): void {
+    if (event.seq <= this.lastSeqValue) return;
+    this.lastSeqValue = event.seq;
+    this.eventEmitter.fire(event);
+  }
+
+  /**
+   * Connected again. To the same bridge (same epoch): replay what was missed, so views
+   * carry on. To a new bridge: seqs start over and views reload their state.
+   */
+  private async reconnected(client: LanguageClient): Promise<void> {
+    const epoch = this.welcome?.epoch;
+    const sameBridge = epoch !== undefined && epoch === this.seenEpoch;
+    this.seenEpoch = epoch;
+    if (sameBridge) {
+      this.heldDuringReplay = [];
+      try {
+        const replay = await client.sendRequest<{ ok: boolean; events?: BridgeEvent[] }>('codex/replay', { since: this.lastSeqValue });
+        if (replay.ok && replay.events) {
+          for (const event of replay.events) this.deliver(event);
+          return;
+        }
+      } catch (error) {
+        this.log(`replay after reconnecting failed: ${String(error)}`);
+      } finally {
+        const held = this.heldDuringReplay;
+        this.heldDuringReplay = undefined;
+        for (const event of held) this.deliver(event);
+      }
+    }
+    this.lastSeqValue = 0;
+    if (this.runningBefore) this.restartEmitter.fire();
+  }
+
   private clientStateChanged(state: State): void {
     if (state === State.Running) {
-      this.lastSeqValue = 0;
       this.setState('running');
-      if (this.runningBefore) this.restartEmitter.fire();
+      if (this.client) void this.reconnected(this.client);
       this.runningBefore = true;
     } else if (state === State.Starting) {
       if (this.stateValue !== 'restarting') this.setState(this.runningBefore ? 'restarting' : 'starting');
@@ -209,4 +285,16 @@ async function showCodexMissing(error: CodexMissingError): Promise<void> {
   const choice = await vscode.window.showErrorMessage(error.message, 'Open Settings', 'Retry');
   if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'codexManager.codexPath');
   if (choice === 'Retry') await vscode.commands.executeCommand('codexManager.restartRuntime');
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -43,6 +43,8 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly visibility = new vscode.EventEmitter<boolean>();
   readonly onDidChangeVisibility = this.visibility.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Listeners on the current view; VS Code may resolve the view again (moved, re-shown). */
+  private viewSubscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ChatViewDeps) {
     this.subscriptions.push(deps.bridge.onEvent((e) => this.forward(e)));
@@ -51,11 +53,12 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   get visible(): boolean { return this.view?.visible ?? false; }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeViewListeners();
     this.view = view;
     this.live = false;
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist')] };
     view.webview.html = chatHtml(view.webview, this.deps.extensionUri);
-    this.subscriptions.push(
+    this.viewSubscriptions = [
       view.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       view.onDidChangeVisibility(() => {
         // A hidden webview loses its document; it says `ready` again when shown.
@@ -63,11 +66,13 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         this.visibility.fire(view.visible);
       }),
       view.onDidDispose(() => {
+        if (this.view !== view) return; // an older view going away after a newer one was resolved
+        this.disposeViewListeners();
         this.view = undefined;
         this.live = false;
         this.visibility.fire(false);
       }),
-    );
+    ];
     this.visibility.fire(view.visible);
   }
 
@@ -97,7 +102,13 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   dispose(): void {
     this.batcher.dispose();
     this.visibility.dispose();
+    this.disposeViewListeners();
     for (const s of this.subscriptions) s.dispose();
+  }
+
+  private disposeViewListeners(): void {
+    for (const s of this.viewSubscriptions) s.dispose();
+    this.viewSubscriptions = [];
   }
 
   private receive(message: unknown): void {

@@ -4,6 +4,7 @@ import { BridgeError } from '../../protocol/errors';
 import type { InitializeResponse } from '../../protocol/generated/codex/InitializeResponse';
 import { JsonlMessageReader, JsonlMessageWriter, type InboundRuntimeMessage } from './jsonl-transport';
 import { mapRuntimeError } from './runtime-errors';
+import { illFormedStringPath } from '../../protocol/unicode';
 
 /** A request the runtime sent us; answered once through respond() or fail(). */
 export interface RuntimeServerRequest {
@@ -77,6 +78,8 @@ export class AppServerConnection {
 
   request<T>(method: string, params: unknown, timeoutMs: number): Promise<T> {
     if (this.closedWith) return Promise.reject(this.closedWith);
+    const refused = refuseIllFormed(method, params);
+    if (refused) return Promise.reject(refused);
     return new Promise<T>((resolve, reject) => {
       const call: PendingCall = { reject };
       const timer = setTimeout(() => {
@@ -116,6 +119,8 @@ export class AppServerConnection {
     const send = (body: Record<string, unknown>): Promise<void> => {
       if (answered) return Promise.reject(new BridgeError('conflict', 'this runtime request was already answered'));
       if (this.closedWith) return Promise.reject(this.closedWith);
+      const refused = refuseIllFormed(message.method, body);
+      if (refused) return Promise.reject(refused);
       answered = true;
       return this.writer.writeLine(JSON.stringify({ jsonrpc: '2.0', id: message.id, ...body }));
     };
@@ -127,4 +132,19 @@ export class AppServerConnection {
       fail: (code, errorMessage) => send({ error: { code, message: errorMessage } }),
     };
   }
+}
+
+/**
+ * The runtime drops a line it cannot parse without answering it, so a request carrying
+ * ill-formed Unicode would only fail by timeout. Such a line is refused before it is
+ * written, failing its request at once (the API boundary already refuses client input
+ * like this; this catches anything the bridge itself would pass on).
+ */
+function refuseIllFormed(method: string, params: unknown): BridgeError | undefined {
+  const bad = illFormedStringPath(params);
+  if (!bad) return undefined;
+  return new BridgeError('invalid_request', `codex ${method}: ${bad.join('.') || 'params'} contains a lone UTF-16 surrogate, which the runtime cannot read`, {
+    issues: [{ path: bad, message: 'contains a lone UTF-16 surrogate (ill-formed Unicode)', code: 'ill_formed_unicode' }],
+    details: { runtimeMethod: method },
+  });
 }

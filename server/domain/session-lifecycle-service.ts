@@ -184,15 +184,27 @@ export class SessionLifecycle {
     const source = await this.sessions.resolve(sessionId);
     if (source.archived) throw conflict(sessionId, 'archived', 'is archived; unarchive it first');
     await this.requireNoActiveTurn(source);
+    // Like a send: reserved synchronously after the check, so a concurrent send or review gets 409.
+    const release = this.tracker.reserveStart(source.sessionId);
+    if (!release) throw conflict(source.sessionId, 'turn_in_progress', 'has a turn being started; wait for it or interrupt it');
+    try {
+      return await this.startReview(source, target, delivery);
+    } finally {
+      release();
+    }
+  }
+
+  private async startReview(source: SessionMeta, target: ReviewTarget, delivery: 'inline' | 'detached'): Promise<{ reviewSessionId: string; turnId: string; result: ReviewStartResponse }> {
     const reviewer = delivery === 'inline' ? source : await this.detachedReviewSession(source);
     const threadId = await this.sessions.threads.load(reviewer);
     const params: ReviewStartParams = { threadId, target, delivery: 'inline' };
+    const mark = this.tracker.completionMark(threadId);
     const result = await this.runtime.request<ReviewStartResponse>('review/start', params).catch(async (error: unknown) => {
       // The runtime judges the target (e.g. an empty branch); a refused review must not leave its new session behind.
       if (reviewer !== source) await this.sessions.delete(reviewer.sessionId).catch(() => undefined);
       throw error;
     });
-    this.tracker.turnStarted(threadId, result.turn.id);
+    this.tracker.turnStarted(threadId, result.turn.id, mark);
     await this.index.patch(reviewer.sessionId, { materialized: true });
     return { reviewSessionId: reviewer.sessionId, turnId: result.turn.id, result };
   }

@@ -137,10 +137,22 @@ export class SessionService {
 
   async send(sessionId: string, input: SendMessageInput): Promise<{ turnId: string }> {
     const meta = await this.resolve(sessionId);
+    // Check and reserve in one synchronous step: a second send arriving while this one
+    // waits for the runtime sees the reservation and gets the same 409.
     const active = this.activeTurn(meta);
-    if (active) {
-      throw new BridgeError('conflict', `session ${sessionId} already has a turn in progress (${active}); interrupt it or wait`, { details: { turnId: active } });
+    const release = active ? undefined : this.tracker.reserveStart(meta.sessionId);
+    if (!release) {
+      const turnId = active ?? null;
+      throw new BridgeError('conflict', `session ${sessionId} already has a turn in progress (${active ?? 'starting'}); interrupt it or wait`, { details: { turnId } });
     }
+    try {
+      return await this.startTurn(sessionId, meta, input);
+    } finally {
+      release();
+    }
+  }
+
+  private async startTurn(sessionId: string, meta: SessionMeta, input: SendMessageInput): Promise<{ turnId: string }> {
     const threadId = await this.threads.load(meta);
     // The session's controls go with every turn, so a runtime that restarted (and resumed
     // the thread from disk) runs it exactly as the bridge says. codex keeps per-turn
@@ -160,8 +172,9 @@ export class SessionService {
     if (controls.model) params.model = controls.model;
     if (input.effort) params.effort = input.effort as ReasoningEffort;
     if (input.collaborationMode) params.collaborationMode = { mode: input.collaborationMode, settings: { model: input.model ?? meta.model ?? 'default', reasoning_effort: null, developer_instructions: null } };
+    const mark = this.tracker.completionMark(threadId);
     const { turn } = await this.runtime.request<{ turn: { id: string } }>('turn/start', params);
-    this.tracker.turnStarted(threadId, turn.id);
+    this.tracker.turnStarted(threadId, turn.id, mark);
     const title = meta.title === UNTITLED ? titleFrom(input.text) : undefined;
     await this.index.patch(sessionId, { materialized: true, ...controls, ...(title ? { title } : {}) });
     if (title) await this.threads.name(threadId, title);

@@ -14,8 +14,17 @@ const MAX_ITEMS = 2000;
 export class TurnTracker {
   private readonly activeTurns = new Map<string, string>();
   private readonly items = new Map<string, Record<string, unknown>>();
+  /** Completions seen per thread: a turn/start answered after its turn completed must not revive it. */
+  private readonly completions = new Map<string, number>();
+  /** Sessions with a turn being started right now (between the check and the runtime's answer). */
+  private readonly starting = new Set<string>();
 
   constructor(private readonly onTurnEnded: (ended: TurnEnded) => void) {}
+
+  /** Whether any thread has a turn running (or being started). */
+  get busy(): boolean {
+    return this.activeTurns.size > 0 || this.starting.size > 0;
+  }
 
   activeTurn(threadId: string): string | undefined {
     return this.activeTurns.get(threadId);
@@ -26,8 +35,30 @@ export class TurnTracker {
     return this.items.get(itemId);
   }
 
-  turnStarted(threadId: string, turnId: string): void {
+  /** How many turns of this thread completed so far; pass it back to turnStarted. */
+  completionMark(threadId: string): number {
+    return this.completions.get(threadId) ?? 0;
+  }
+
+  /**
+   * The runtime answered turn/start. Its notifications travel on the same pipe and can be
+   * processed first: when a completion arrived since `mark` (taken before the request),
+   * the turn is already over and stays so.
+   */
+  turnStarted(threadId: string, turnId: string, mark?: number): void {
+    if (mark !== undefined && this.completionMark(threadId) !== mark) return;
     this.activeTurns.set(threadId, turnId);
+  }
+
+  /**
+   * Claims the right to start a turn in `key` (a session id) synchronously, so two
+   * concurrent sends cannot both pass the active-turn check while the first waits for the
+   * runtime. Returns the release, or undefined when a start is already under way.
+   */
+  reserveStart(key: string): (() => void) | undefined {
+    if (this.starting.has(key)) return undefined;
+    this.starting.add(key);
+    return () => { this.starting.delete(key); };
   }
 
   /** Feeds one runtime notification. Only turn and item lifecycle methods matter here. */
@@ -46,6 +77,7 @@ export class TurnTracker {
           // Any completion ends the thread's active turn: codex 0.169 announces a review
           // turn under one id and completes it under another.
           this.activeTurns.delete(threadId);
+          this.completions.set(threadId, this.completionMark(threadId) + 1);
           this.onTurnEnded({ threadId, turnId: turn.id, status: turn.status ?? 'completed' });
         }
         break;

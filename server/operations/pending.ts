@@ -49,7 +49,8 @@ export function pendingHandlers(s: BridgeServices): PendingHandlers {
           status: 'reconciled' as const,
           ...withId(idKey, id),
           threadId: entry.threadId,
-          code: 'already_resolved' as const,
+          // An entry that expired was never resolved by anyone: codex-manager's `not_eligible`.
+          code: entry.status === 'expired' ? 'not_eligible' as const : 'already_resolved' as const,
           message: error.message,
           requestStatus: entry.status,
           resolution: (details.resolution ?? null) as { by: string; at: string } | null,

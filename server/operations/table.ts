@@ -3,6 +3,7 @@ import { BridgeError, toBridgeError, type ErrorIssue } from '../../protocol/erro
 import type { InputOf, OperationSpec, ReplyOf } from '../../protocol/operation';
 import { OPERATIONS, type OperationId, type Operations } from '../../protocol/operations';
 import { MAX_INPUT_DEPTH, nestedTooDeep } from './input-depth';
+import { illFormedStringPath } from '../../protocol/unicode';
 
 /** Who is calling, for audit and for "decided by": `<surface>[:<actor>]`, e.g. "http:cli". */
 export interface CallContext {
@@ -87,6 +88,14 @@ function parseInput(spec: OperationSpec, raw: RawInput): { params: unknown; quer
   if (spec.body && nestedTooDeep(raw.body)) {
     const message = `nested deeper than ${MAX_INPUT_DEPTH} levels`;
     throw new BridgeError('invalid_request', `invalid body: ${message}`, { issues: [{ path: ['body'], message, code: 'too_deep' }] });
+  }
+  for (const [where, value] of [['params', raw.params], ['query', raw.query], ['body', raw.body]] as const) {
+    const bad = illFormedStringPath(value);
+    if (bad) {
+      const path = [where, ...bad];
+      const message = 'contains a lone UTF-16 surrogate (ill-formed Unicode)';
+      throw new BridgeError('invalid_request', `invalid ${path.join('.')}: ${message}`, { issues: [{ path, message, code: 'ill_formed_unicode' }] });
+    }
   }
   if (spec.body) {
     if ((raw.body === undefined || raw.body === null) && spec.bodyRequired) issues.push({ path: ['body'], message: 'a JSON body is required', code: 'required' });

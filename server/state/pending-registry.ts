@@ -145,6 +145,13 @@ export class PendingRegistry {
       slot.claim = null; // the answer never reached the runtime: let another surface try
       throw error instanceof BridgeError ? error : new BridgeError('runtime_unavailable', `could not answer the runtime: ${String(error)}`);
     }
+    if (slot.entry.status !== 'pending') {
+      // The runtime exited (or the turn ended) while the answer was on its way: the entry
+      // already settled as expired, once, with its event. It must not settle again.
+      throw new BridgeError('conflict', `request ${id} expired (${slot.entry.expiredReason ?? 'no longer pending'}) before the answer reached the runtime`, {
+        details: { id, status: slot.entry.status, resolution: null, threadId: slot.entry.threadId },
+      });
+    }
     this.settle(slot, 'resolved', claim);
     return slot.entry;
   }
@@ -175,6 +182,7 @@ export class PendingRegistry {
   }
 
   private settle(slot: Slot, status: 'resolved' | 'expired', resolution: Resolution | null, reason?: string): void {
+    if (slot.entry.status !== 'pending') return; // settles once: one event per entry
     slot.entry.status = status;
     slot.entry.resolution = resolution;
     if (reason) slot.entry.expiredReason = reason;

@@ -44,6 +44,7 @@ describe('runtime crashes against the real codex app-server', function () {
       const late = await t.bridge.call('decideApproval', { params: { approvalId }, body: { decision: 'accept' } });
       assert.equal(late.status, 409, 'an expired approval cannot be decided');
       assert.equal((late.body as { requestStatus: string }).requestStatus, 'expired');
+      assert.equal((late.body as { code: string }).code, 'not_eligible', 'an expired request was never resolved by anyone');
 
       const backIn = await waitForState(t, 'ready', 2000);
       const after = await health(t);

@@ -29,4 +29,17 @@ describe('bridge discovery', () => {
     assert.deepEqual(findRunningBridges(env), []);
     assert.equal(fs.existsSync(path.join(root, `data-${process.pid}`, 'bridge.json')), false);
   });
+
+  it('removes on stop only the records this bridge wrote, never another bridge\'s', () => {
+    const first = record(process.pid, '2026-01-04T00:00:00Z');
+    const cleanupFirst = publishDiscovery(first, env);
+    // A second bridge on the same data dir (the first one was refused the lock, or died) writes its own.
+    const second = { ...first, url: 'http://127.0.0.1:1', started: '2026-01-05T00:00:00Z' };
+    const cleanupSecond = publishDiscovery(second, env);
+    cleanupFirst();
+    const own = path.join(first.dataDir, 'bridge.json');
+    assert.equal(JSON.parse(fs.readFileSync(own, 'utf8')).started, second.started, 'the other bridge\'s record is still there');
+    cleanupSecond();
+    assert.equal(fs.existsSync(own), false);
+  });
 });

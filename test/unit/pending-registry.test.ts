@@ -100,4 +100,16 @@ describe('PendingRegistry', () => {
     assert.equal(small.get(ids[0]!), undefined);
     assert.ok(small.get(ids[2]!));
   });
+
+  it('settles once when the runtime exits while a decision is on its way (one event, the decider hears it expired)', async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((r) => { release = r; });
+    const e = registry.add('item/commandExecution/requestApproval', approval, { runtimeId: 1, generation: 1, respond: () => answered })!;
+    const deciding = registry.decide(e.id, 'editor', 'accept', { decision: 'accept' });
+    registry.expireGeneration(1, 'runtime exited (SIGKILL)');
+    release();
+    await assert.rejects(deciding, (err: unknown) => err instanceof BridgeError && err.code === 'conflict' && /expired/.test(err.message));
+    assert.deepEqual(settled.map((s) => s.status), ['expired']);
+    assert.equal(registry.get(e.id)!.status, 'expired');
+  });
 });

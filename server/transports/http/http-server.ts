@@ -109,7 +109,7 @@ export class HttpServer {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > limit) {
         reject(new BridgeError('payload_too_large', `request body over ${limit} bytes`));
-        req.resume();
+        drainRefusedBody(req, 0);
         return;
       }
       const chunks: Buffer[] = [];
@@ -118,10 +118,9 @@ export class HttpServer {
         if (size > limit) return;
         size += chunk.length;
         if (size > limit) {
-          // Keep reading (and dropping) the rest rather than destroying the socket, so the client
-          // gets its 413; send() closes the connection after it.
           chunks.length = 0;
           reject(new BridgeError('payload_too_large', `request body over ${limit} bytes`));
+          drainRefusedBody(req, size);
           return;
         }
         chunks.push(chunk);
@@ -146,11 +145,41 @@ export class HttpServer {
       'Content-Length': Buffer.byteLength(text),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
-      // An oversized body may still be arriving: end the connection rather than read on.
-      ...(reply.status === 413 ? { Connection: 'close' } : {}),
     });
     res.end(text);
   }
+}
+
+/** How much of a refused (413) body is read and dropped, and for how long, before the connection is cut. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 15_000;
+
+/**
+ * After a 413 the rest of the body is still on its way. Closing the socket now makes the
+ * kernel reset the connection while the client is still sending, and plain clients (Node
+ * fetch, Python http.client) then report EPIPE/ECONNRESET instead of reading the 413. So
+ * the rest is read and dropped, up to a bound in bytes and time; a client that sends more
+ * or longer than that is cut off (it is not an ordinary client).
+ */
+function drainRefusedBody(req: http.IncomingMessage, alreadyRead: number): void {
+  let drained = alreadyRead;
+  const cut = (): void => { req.socket.destroy(); };
+  const timer = setTimeout(cut, DRAIN_MAX_MS);
+  timer.unref();
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > DRAIN_MAX_BYTES) {
+    // Answer first, then cut: waiting for more than the bound is pointless.
+    req.once('close', () => clearTimeout(timer));
+    setImmediate(cut);
+    return;
+  }
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 /**
@@ -166,8 +195,11 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
   const what = error.code === 'HPE_HEADER_OVERFLOW' ? 'request line and headers are over the size limit' : 'malformed HTTP request';
   const { status, body } = errorReply(new BridgeError('invalid_request', what, { details: { reason: error.code ?? 'unparsable' } }));
   const text = JSON.stringify(body);
+  // A response to HEAD has no body (the client would read it as garbage after the response).
+  const head = (error as { rawPacket?: unknown }).rawPacket;
+  const isHead = Buffer.isBuffer(head) && head.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
-    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${isHead ? '' : text}`);
 }
 
 /** Query string → object; a repeated key becomes an array. */
