@@ -10,7 +10,9 @@ import { SessionSettingsService } from './domain/session-settings';
 import { TranscriptLedger } from './domain/transcript-ledger';
 import { TurnTracker } from './domain/turn-tracker';
 import { createOperationTable, type CallContext, type OperationTable, type RawInput, type Reply } from './operations';
+import { systemSessionGuard } from './operations/system-session-guard';
 import type { OperationTableOptions } from './operations/table';
+import { Orchestrator, type OrchestratorOptions } from './queue/orchestrator';
 import type { BridgeServices } from './operations/services';
 import { EventLog, type EventLogOptions } from './state/event-log';
 import { PendingRegistry } from './state/pending-registry';
@@ -42,6 +44,8 @@ export interface BridgeOptions {
    * harness that manages them); null unlocks; undefined leaves the stored state as is.
    */
   lockDefaults?: string | null;
+  /** Queue limits, job timeouts and extra job types (tests shorten them). */
+  orchestrator?: OrchestratorOptions;
 }
 
 /**
@@ -127,13 +131,27 @@ export class Bridge {
       if (event.type === 'session_deleted') void sessionSettings.forgetSession((event.payload as { sessionId: string }).sessionId);
     });
     const projects = await ProjectService.open(store, new SessionsForProjects(index, sessions), events);
+    // Workers call operations through the table, which is built from these services: bound late.
+    const late: { table?: OperationTable } = {};
+    const orchestrator = await Orchestrator.open({ store, events, sessions, invoke: () => late.table!.invoke.bind(late.table) }, opts.orchestrator);
+    events.subscribe((event) => {
+      if (event.type === 'session_deleted') orchestrator.suggestions.forget((event.payload as { sessionId: string }).sessionId);
+    });
     const services: BridgeServices = {
-      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store,
+      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store, orchestrator,
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
-    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }));
+    const table = createOperationTable(services, {
+      validateReplies: opts.validateReplies ?? false,
+      guard: systemSessionGuard(index),
+      ...(opts.onReply ? { onReply: opts.onReply } : {}),
+    });
+    late.table = table;
+    const bridge = new Bridge(services, table);
     await runtimeReady;
+    // Jobs recovered from the last run start once the runtime can serve their workers.
+    await orchestrator.start();
     return bridge;
   }
 
@@ -142,7 +160,13 @@ export class Bridge {
     return this.operations.invoke(operationId, input, ctx);
   }
 
+  /** Whether background jobs are running or waiting (an idle bridge may exit only when false). */
+  hasPendingJobs(): boolean {
+    return this.services.orchestrator.engine.hasPendingWork();
+  }
+
   async stop(): Promise<void> {
+    await this.services.orchestrator.stop();
     await this.services.runtime.stop();
     await this.services.store.close();
   }

@@ -23,9 +23,7 @@ PAYLOAD_OPERATIONS = {"startAccountLogin"}
 
 #: Keyword arguments codex-manager's SDK accepted that this API has no use for: accepted
 #: and ignored, so existing scripts keep running.
-IGNORED_PARAMS: dict[str, list[tuple[str, str]]] = {
-    "listSessions": [("include_system_owned", "bool | None")],
-}
+IGNORED_PARAMS: dict[str, list[tuple[str, str]]] = {}
 
 #: Exactly one of these body fields must be given (checked before the request).
 ONE_OF_GROUPS: dict[str, tuple[str, ...]] = {

@@ -10,6 +10,8 @@ export interface ListQuery {
   archived?: boolean;
   limit?: number;
   cursor?: string;
+  /** Also list the agents' worker sessions (hidden by default). */
+  includeSystemOwned?: boolean;
 }
 
 export type ListPage<S> = {
@@ -42,6 +44,7 @@ export async function listSessions<S>(
   for (const meta of deps.index.all()) {
     known.add(meta.sessionId);
     if (meta.threadId) known.add(meta.threadId);
+    if (meta.systemOwned && !query.includeSystemOwned) continue;
     if (Boolean(meta.archived) === archived) rows.push(meta);
   }
   let runtimeIncluded = true;

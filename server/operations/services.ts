@@ -5,6 +5,7 @@ import type { SessionService } from '../domain/session-service';
 import type { SessionSettingsService } from '../domain/session-settings';
 import type { TranscriptLedger } from '../domain/transcript-ledger';
 import type { TurnTracker } from '../domain/turn-tracker';
+import type { Orchestrator } from '../queue/orchestrator';
 import type { EventLog } from '../state/event-log';
 import type { PendingRegistry } from '../state/pending-registry';
 import type { Store } from '../state/store';
@@ -25,5 +26,7 @@ export interface BridgeServices {
   tracker: TurnTracker;
   events: EventLog;
   store: Store;
+  /** Background jobs: the queue engine, agents' worker sessions, suggested-request states. */
+  orchestrator: Orchestrator;
   info: { version: string; startedAt: string; codexHome: string | null };
 }

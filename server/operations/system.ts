@@ -30,6 +30,7 @@ export function systemHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM_OPE
             startedAt: s.info.startedAt,
             pendingRequests: s.pending.pendingCount,
           },
+          orchestratorQueue: { enabled: true, engine: s.orchestrator.engine.kind, ...(await s.orchestrator.engine.stats()) },
           store: { dataDir: s.store.dataDir, quarantined: s.store.quarantined().map((r) => ({ ...r })) },
         },
       };

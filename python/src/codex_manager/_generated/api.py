@@ -1534,7 +1534,7 @@ class ProjectsApi(SyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1564,6 +1564,8 @@ class ProjectsApi(SyncDomain):
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -1717,7 +1719,7 @@ class AsyncProjectsApi(AsyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1747,6 +1749,8 @@ class AsyncProjectsApi(AsyncDomain):
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -1791,9 +1795,9 @@ class SessionsApi(SyncDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1803,14 +1807,13 @@ class SessionsApi(SyncDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return.
-            include_system_owned: accepted for compatibility with codex-manager; ignored.
         """
-        del include_system_owned
         return self._call(
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             allow_statuses=allow_statuses,
             headers=headers,
         )
@@ -2543,6 +2546,8 @@ class SessionsApi(SyncDomain):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 404, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2568,6 +2573,8 @@ class SessionsApi(SyncDomain):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 409, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2644,9 +2651,9 @@ class AsyncSessionsApi(AsyncDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -2656,14 +2663,13 @@ class AsyncSessionsApi(AsyncDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return.
-            include_system_owned: accepted for compatibility with codex-manager; ignored.
         """
-        del include_system_owned
         return await self._call(
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             allow_statuses=allow_statuses,
             headers=headers,
         )
@@ -3396,6 +3402,8 @@ class AsyncSessionsApi(AsyncDomain):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 404, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3421,6 +3429,8 @@ class AsyncSessionsApi(AsyncDomain):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 409, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3711,7 +3721,7 @@ class OrchestratorApi(SyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -3741,6 +3751,8 @@ class OrchestratorApi(SyncDomain):
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id
@@ -3784,7 +3796,7 @@ class AsyncOrchestratorApi(AsyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -3814,6 +3826,8 @@ class AsyncOrchestratorApi(AsyncDomain):
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id

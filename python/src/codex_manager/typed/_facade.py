@@ -1766,11 +1766,11 @@ class TypedProjectsApi(SyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -1795,10 +1795,12 @@ class TypedProjectsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectAgentSessionsResponse200 | m.ListProjectAgentSessionsResponse404:
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -1977,11 +1979,11 @@ class AsyncTypedProjectsApi(AsyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -2006,10 +2008,12 @@ class AsyncTypedProjectsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectAgentSessionsResponse200 | m.ListProjectAgentSessionsResponse404:
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -2060,6 +2064,7 @@ class TypedSessionsApi(SyncTypedDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
         validate: bool | None = None,
@@ -2072,12 +2077,13 @@ class TypedSessionsApi(SyncTypedDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return.
         """
         return self._typed_call(  # type: ignore[no-any-return]
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,
@@ -2938,10 +2944,12 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.SuggestedRequestQueuedResponse | m.SessionNotFoundPayload | m.DeletedSessionPayload:
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 404, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2968,10 +2976,17 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> (
+        m.SuggestSessionRequestSuccessResponse
+        | m.SuggestedRequestQueuedResponse
+        | m.SuggestSessionRequestNoContextResponse
+        | m.DeletedSessionPayload
+    ):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 409, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -2999,7 +3014,7 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.SuggestedRequestUpsertResponse:
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
@@ -3056,6 +3071,7 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
         validate: bool | None = None,
@@ -3068,12 +3084,13 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return.
         """
         return await self._typed_call(  # type: ignore[no-any-return]
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,
@@ -3934,10 +3951,12 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.SuggestedRequestQueuedResponse | m.SessionNotFoundPayload | m.DeletedSessionPayload:
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
+        Returns the body of a 404, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3964,10 +3983,17 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> (
+        m.SuggestSessionRequestSuccessResponse
+        | m.SuggestedRequestQueuedResponse
+        | m.SuggestSessionRequestNoContextResponse
+        | m.DeletedSessionPayload
+    ):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
+        Returns the body of a 409, 410 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             session_id: Session id
@@ -3995,7 +4021,7 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.SuggestedRequestUpsertResponse:
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
@@ -4263,7 +4289,7 @@ class TypedOrchestratorApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.GetOrchestratorJobResponse200:
         """Read a queue job.
 
         ``GET /api/orchestrator/jobs/{jobId}`` (``getOrchestratorJob``).
@@ -4283,11 +4309,11 @@ class TypedOrchestratorApi(SyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -4313,10 +4339,12 @@ class TypedOrchestratorApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.CancelOrchestratorJobResponse200 | m.OrchestratorJobNotFound | m.CancelOrchestratorJobResponse409:
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id
@@ -4345,7 +4373,7 @@ class AsyncTypedOrchestratorApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.GetOrchestratorJobResponse200:
         """Read a queue job.
 
         ``GET /api/orchestrator/jobs/{jobId}`` (``getOrchestratorJob``).
@@ -4365,11 +4393,11 @@ class AsyncTypedOrchestratorApi(AsyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -4395,10 +4423,12 @@ class AsyncTypedOrchestratorApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.CancelOrchestratorJobResponse200 | m.OrchestratorJobNotFound | m.CancelOrchestratorJobResponse409:
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id

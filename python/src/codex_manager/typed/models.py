@@ -656,6 +656,35 @@ class ListAppsResponse200(CodexModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
 
 
+class Datum1(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent: str
+    session_id: Annotated[str, Field(alias="sessionId")]
+    system_owned: Annotated[bool, Field(alias="systemOwned")]
+
+
+class ListProjectAgentSessionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[Datum1]
+    project_id: Annotated[str, Field(alias="projectId")]
+    status: Literal["ok"]
+
+
+class ListProjectAgentSessionsResponse404(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    project_id: Annotated[str, Field(alias="projectId")]
+    status: Literal["not_found"]
+
+
 class LogoutAccountBody(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -749,6 +778,62 @@ MoveProjectChatsResponse409 = TypeAliasType("MoveProjectChatsResponse409", MoveP
 
 
 NetworkAccess = TypeAliasType("NetworkAccess", Literal["restricted", "enabled"])
+
+
+class RunningContext(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    thread_id: Annotated[str | None, Field(alias="threadId")]
+    turn_id: Annotated[str | None, Field(alias="turnId")]
+
+
+class OrchestratorJob(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    attempts: float
+    cancel_requested_at: Annotated[str | None, Field(alias="cancelRequestedAt")]
+    completed_at: Annotated[str | None, Field(alias="completedAt")]
+    created_at: Annotated[str, Field(alias="createdAt")]
+    dedupe_key: Annotated[str | None, Field(alias="dedupeKey")]
+    error: Annotated[str | None, Field(description="`<code>: <message>` of the last failure")]
+    error_code: Annotated[
+        str | None,
+        Field(
+            alias="errorCode",
+            description="Machine-readable code of the last failure (bridge extension)",
+        ),
+    ] = None
+    id: str
+    last_attempt_at: Annotated[str | None, Field(alias="lastAttemptAt")]
+    max_attempts: Annotated[float, Field(alias="maxAttempts")]
+    next_attempt_at: Annotated[str | None, Field(alias="nextAttemptAt")]
+    payload: dict[str, Any]
+    priority: Literal["interactive", "background"]
+    progress: Annotated[
+        dict[str, Any] | None,
+        Field(description="Last progress the worker reported (bridge extension)"),
+    ] = None
+    project_id: Annotated[str, Field(alias="projectId")]
+    result: dict[str, Any] | None
+    running_context: Annotated[RunningContext, Field(alias="runningContext")]
+    source_session_id: Annotated[str | None, Field(alias="sourceSessionId")]
+    started_at: Annotated[str | None, Field(alias="startedAt")]
+    state: Literal["queued", "running", "completed", "failed", "canceled"]
+    type: str
+    version: float
+
+
+class OrchestratorJobNotFound(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job_id: Annotated[str, Field(alias="jobId")]
+    status: Literal["not_found"]
 
 
 class PendingApproval(CodexModel):
@@ -1326,6 +1411,13 @@ class SessionSummary(CodexModel):
     session_controls: Annotated[SessionControlsTuple, Field(alias="sessionControls")]
     session_id: Annotated[str, Field(alias="sessionId")]
     source: str
+    system_owned: Annotated[
+        bool | None,
+        Field(
+            alias="systemOwned",
+            description="An agent's worker session, owned by the bridge: read-only for clients (bridge extension)",
+        ),
+    ] = None
     title: str
     updated_at: Annotated[float, Field(alias="updatedAt")]
 
@@ -1516,6 +1608,28 @@ class SteerTurnResponse200(CodexModel):
     turn_id: Annotated[str, Field(alias="turnId")]
 
 
+class SuggestSessionRequestNoContextResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: str
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["no_context"]
+
+
+class SuggestSessionRequestSuccessResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["ok", "fallback"]
+    suggestion: str
+
+
 class SuggestedRequestBody(CodexModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1524,6 +1638,30 @@ class SuggestedRequestBody(CodexModel):
     draft: Annotated[str | None, Field(max_length=4000, min_length=1)] = None
     effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
     model: str | None = None
+
+
+class SuggestedRequestQueuedResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    dedupe: Literal["already_queued", "enqueued"]
+    job_id: Annotated[str, Field(alias="jobId")]
+    project_id: Annotated[str, Field(alias="projectId")]
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["queued"]
+
+
+class SuggestedRequestRuntimeEntry(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    error: str | None = None
+    status: Literal["streaming", "complete", "error", "canceled"]
+    suggestion: str | None = None
+    updated_at: Annotated[str, Field(alias="updatedAt")]
 
 
 class SuggestedRequestUpsertBody(CodexModel):
@@ -1535,6 +1673,28 @@ class SuggestedRequestUpsertBody(CodexModel):
     request_key: Annotated[str, Field(alias="requestKey", min_length=1)]
     status: Literal["streaming", "complete", "error", "canceled"]
     suggestion: Annotated[str | None, Field(max_length=8000, min_length=1)] = None
+
+
+class SuggestedRequestUpsertResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    entry: SuggestedRequestRuntimeEntry
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["ok"]
+
+
+class SystemSessionError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["system_session"]
+    message: str
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["error"]
 
 
 class ToolCallResponseConflictResponse(CodexModel):
@@ -1690,6 +1850,22 @@ class UpsertSessionTranscriptEntryResponse200(CodexModel):
     entry: Annotated[TranscriptEntry, Field(description="The entry as stored, after merging")]
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+
+
+class UpsertSuggestedSessionRequestResponse4001(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["missing_suggestion"]
+    message: str
+    status: Literal["invalid_request"]
+
+
+UpsertSuggestedSessionRequestResponse400 = TypeAliasType(
+    "UpsertSuggestedSessionRequestResponse400",
+    ApiError | UpsertSuggestedSessionRequestResponse4001,
+)
 
 
 KeyPathItem = TypeAliasType("KeyPathItem", Annotated[str, Field(max_length=500)])
@@ -2051,6 +2227,24 @@ class ArchiveSessionResponse200(CodexModel):
     status: Literal["ok"]
 
 
+class CancelOrchestratorJobResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["ok"]
+
+
+class CancelOrchestratorJobResponse409(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["already_terminal"]
+
+
 class CreateProjectResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2152,6 +2346,15 @@ class ForkSessionResponse200(CodexModel):
     thread: CodexThread
 
 
+class GetOrchestratorJobResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["ok"]
+
+
 class GetSessionControlsResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2202,6 +2405,14 @@ class ListModelsResponse200(CodexModel):
     )
     data: list[RuntimeModel]
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+
+
+class ListProjectOrchestratorJobsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[OrchestratorJob]
 
 
 class ListProjectsResponse200(CodexModel):
