@@ -2,6 +2,7 @@
 // Bundles every shipped entry point with esbuild into dist/:
 //   dist/server.js     the bridge (editor: `node dist/server.js --stdio`; headless via the CLI)
 //   dist/cli.js        the `codex-manager` CLI (including `serve`)
+//   dist/extension-worker.js  the worker thread each agent extension module runs in
 //   dist/extension.js  the VS Code extension host side (`vscode` stays external): the small
 //                      activation half; dist/extension-core.js (language client, zod, views)
 //                      is loaded from it on first use, so activation parses ~20 KiB, not ~1 MiB
@@ -22,6 +23,8 @@ const node = { platform: 'node', target: 'node20', format: 'cjs', external: ['vs
 const entries = [
   { name: 'server', src: 'server/main.ts', ...node },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
+  // Each agent extension module runs in a worker thread started from this file.
+  { name: 'extension-worker', src: 'server/extensions/module-worker.ts', ...node },
   // The banner lets activation measure the bundle's own evaluation (extension/extension.ts).
   { name: 'extension', src: 'extension/extension.ts', ...node, banner: { js: '"use strict";var __codexLoadStart = performance.now();' } },
   { name: 'extension-core', src: 'extension/core.ts', ...node },

@@ -12,6 +12,7 @@ import { TurnTracker } from './domain/turn-tracker';
 import { createOperationTable, type CallContext, type OperationTable, type RawInput, type Reply } from './operations';
 import { systemSessionGuard } from './operations/system-session-guard';
 import type { OperationTableOptions } from './operations/table';
+import { ExtensionsService, type ExtensionOptions } from './extensions/service';
 import { Orchestrator, type OrchestratorOptions } from './queue/orchestrator';
 import type { BridgeServices } from './operations/services';
 import { EventLog, type EventLogOptions } from './state/event-log';
@@ -46,6 +47,8 @@ export interface BridgeOptions {
   lockDefaults?: string | null;
   /** Queue limits, job timeouts and extra job types (tests shorten them). */
   orchestrator?: OrchestratorOptions;
+  /** Agent extensions: roots, trust mode, RBAC (default: the workspace's agents/ and the shipped ones, trust `warn`, loopback only). */
+  extensions?: ExtensionOptions;
 }
 
 /**
@@ -137,8 +140,12 @@ export class Bridge {
     events.subscribe((event) => {
       if (event.type === 'session_deleted') orchestrator.suggestions.forget((event.payload as { sessionId: string }).sessionId);
     });
+    const extensions = await ExtensionsService.open(
+      { store, events, index, orchestrator, invoke: () => late.table!.invoke.bind(late.table) },
+      { workspaceAgentsDir: path.join(sessionDefaults.cwd, 'agents'), ...opts.extensions },
+    );
     const services: BridgeServices = {
-      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store, orchestrator,
+      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store, orchestrator, extensions,
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
@@ -166,6 +173,7 @@ export class Bridge {
   }
 
   async stop(): Promise<void> {
+    await this.services.extensions.stop();
     await this.services.orchestrator.stop();
     await this.services.runtime.stop();
     await this.services.store.close();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFakeModel, writeCodexHome, type FakeModel } from '../test/fake-model';
 import { Bridge } from './bridge';
+import { extensionOptionsFromEnv } from './extensions/service';
 import { publishDiscovery } from './discovery';
 import { startApiServer } from './transports/api-server';
 import { loadOrCreateToken } from './transports/http/security';
@@ -73,6 +74,7 @@ export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEn
     ...(codexHome ? { codexHome } : {}),
     runtimeEnv,
     ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+    extensions: { ...extensionOptionsFromEnv(env), workspaceAgentsDir: path.join(opts.sessionCwd ?? process.cwd(), 'agents') },
     sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
   });
   const tokenFile = path.resolve(opts.tokenFile ?? path.join(dataDir, 'token'));

@@ -4,9 +4,8 @@ import { ErrorBodySchema, NotFoundSessionSchema, ReasoningEffortSchema, SessionI
 import { sessionGoneResponse } from './sessions';
 
 /**
- * Background jobs (orchestrator queue, suggested requests, agent worker sessions), with
- * codex-manager's paths, ids, inputs and reply shapes. The agent extension routes still
- * answer 503 `queue_unavailable` until the extension runtime lands.
+ * Background jobs (orchestrator queue, suggested requests, agent worker sessions) and the
+ * agent extension routes, with codex-manager's paths, ids, inputs and reply shapes.
  */
 const QueueUnavailableSchema = z.looseObject({
   status: z.literal('error'),
@@ -174,14 +173,72 @@ export const upsertSuggestedSessionRequest = defineOperation({
   },
 });
 
+const RbacRefusalSchema = z.looseObject({
+  status: z.enum(['unauthorized', 'forbidden', 'error']),
+  code: z.string(),
+  message: z.string().optional(),
+}).meta({ id: 'AgentExtensionAccessError' });
+const rbacErrors = {
+  401: { description: 'Authentication required (extension RBAC)', schema: RbacRefusalSchema },
+  403: { description: 'Forbidden (extension RBAC: remote caller, or a role that may not do this)', schema: RbacRefusalSchema },
+};
+
+export const AgentExtensionModuleSchema = z.looseObject({
+  moduleName: z.string(),
+  name: z.string(),
+  version: z.string(),
+  agentId: z.string(),
+  displayName: z.string(),
+  manifestPath: z.string().nullable(),
+  entrypointPath: z.string(),
+  events: z.array(z.string()),
+  origin: z.looseObject({ type: z.enum(['repo_local', 'installed_package', 'configured_root']), path: z.string() }),
+  compatibility: z.looseObject({ status: z.string(), reasons: z.array(z.string()) }),
+  capabilities: z.looseObject({ events: z.array(z.string()), actions: z.array(z.string()) }),
+  trust: z.looseObject({ mode: z.enum(['disabled', 'warn', 'enforced']), status: z.enum(['accepted', 'accepted_with_warnings', 'denied']), warnings: z.array(z.string()), errors: z.array(z.string()) }),
+  diagnostics: z.array(z.string()),
+  isolation: z.literal('worker_thread').optional().describe('Each module runs in its own worker thread (bridge extension)'),
+  restarts: z.number().optional().describe('How often the module\'s thread was restarted after a handler timeout or crash (bridge extension)'),
+}).meta({ id: 'AgentExtensionModule' });
+
+const ReloadErrorSchema = z.looseObject({
+  status: z.literal('error'),
+  code: z.enum(['reload_failed', 'reload_in_progress']),
+  reloadId: z.string(),
+  message: z.string(),
+  snapshotVersion: z.string(),
+  errors: z.array(z.looseObject({ extension: z.string(), code: z.string(), message: z.string() })),
+}).meta({ id: 'AgentExtensionReloadError' });
+
 export const listAgentExtensions = defineOperation({
   id: 'listAgentExtensions', domain: 'extensions', name: 'list', method: 'GET', path: '/api/agents/extensions',
-  summary: 'Agent extension runtime snapshot', idempotent: true, responses: { ...unavailable },
+  summary: 'Agent extension runtime snapshot', idempotent: true,
+  responses: {
+    200: {
+      description: 'Extension runtime snapshot',
+      schema: z.looseObject({ status: z.literal('ok'), snapshotVersion: z.string(), loadedAt: z.string(), modules: z.array(AgentExtensionModuleSchema) }),
+    },
+    ...rbacErrors,
+  },
 });
 
 export const reloadAgentExtensions = defineOperation({
   id: 'reloadAgentExtensions', domain: 'extensions', name: 'reload', method: 'POST', path: '/api/agents/extensions/reload',
-  summary: 'Reload agent extensions', body: looseBody, bodyRequired: false, responses: { ...invalid, ...unavailable },
+  summary: 'Reload agent extensions',
+  description: 'Atomic: every module loads into a new snapshot that replaces the active one, or the active one stays (400 reload_failed). Every attempt is audited.',
+  body: looseBody, bodyRequired: false,
+  responses: {
+    200: {
+      description: 'Reload completed',
+      schema: z.looseObject({
+        status: z.literal('ok'), reloadId: z.string(), loadedCount: z.number(), failedCount: z.number(), snapshotVersion: z.string(), loadedAt: z.string(),
+        modules: z.array(z.looseObject({ name: z.string(), version: z.string(), agentId: z.string(), events: z.array(z.string()) })),
+      }),
+    },
+    400: { description: 'Reload failed (the previous snapshot stays active), or invalid request', schema: z.union([ReloadErrorSchema, ErrorBodySchema]) },
+    ...rbacErrors,
+    409: { description: 'Reload already in progress', schema: ReloadErrorSchema },
+  },
 });
 
 export const listProjectAgentSessions = defineOperation({

@@ -8,12 +8,6 @@ import type { BridgeServices } from './services';
 import { forSession } from './sessions';
 import type { HandlersFor } from './table';
 
-const EXTENSIONS_MESSAGE = 'the agent extension runtime is not available in this bridge yet';
-
-function extensionsUnavailable() {
-  return { status: 503 as const, body: { status: 'error' as const, code: 'queue_unavailable' as const, message: EXTENSIONS_MESSAGE } };
-}
-
 /** A queue refusal as codex-manager's QueueErrorResponse for a session's queue work. */
 function sessionQueueError(error: unknown, sessionId: string) {
   if (!(error instanceof QueueError)) throw error;
@@ -22,6 +16,16 @@ function sessionQueueError(error: unknown, sessionId: string) {
     return { status: 503 as const, body: { status: 'error' as const, code: 'queue_full' as const, sessionId, message: error.message, details: { reason: 'queue_unavailable' } } };
   }
   return { status: 409 as const, body: { status: 'error' as const, code: 'job_conflict' as const, sessionId, message: error.message } };
+}
+
+/** The job an extension enqueued for `suggest_request.requested`, preferring a new one over a joined one. */
+async function enqueuedByExtension(s: BridgeServices, payload: Record<string, unknown>): Promise<{ status: 'enqueued' | 'already_queued'; job: JobRecord } | undefined> {
+  const results = await s.extensions.dispatch({ type: 'suggest_request.requested', payload, emittedAt: new Date().toISOString() });
+  const enqueued = results.filter((r) => r.kind === 'enqueue_result');
+  const winner = enqueued.find((r) => r.status === 'enqueued') ?? enqueued[0];
+  if (!winner || winner.kind !== 'enqueue_result') return undefined;
+  const job = await s.orchestrator.engine.get(winner.job.id);
+  return job ? { status: winner.status, job } : undefined;
 }
 
 export function queueHandlers(s: BridgeServices): HandlersFor<typeof QUEUE_OPERATIONS> {
@@ -34,7 +38,12 @@ export function queueHandlers(s: BridgeServices): HandlersFor<typeof QUEUE_OPERA
       sessionId, requestKey: randomUUID(),
       ...(given(body?.model) ? { model: body!.model } : {}), ...(body?.effort ? { effort: body.effort } : {}), ...(given(body?.draft) ? { draft: body!.draft } : {}),
     };
-    const queued = await q().enqueue({ type: SUGGEST_REQUEST, projectId, sourceSessionId: sessionId, payload });
+    // codex-manager routes this through the agent event `suggest_request.requested`: an
+    // extension may enqueue the job itself (its result wins); otherwise the bridge does.
+    const fromExtension = s.extensions.runtime.hasHandlers('suggest_request.requested')
+      ? await enqueuedByExtension(s, { projectId, ...payload })
+      : undefined;
+    const queued = fromExtension ?? await q().enqueue({ type: SUGGEST_REQUEST, projectId, sourceSessionId: sessionId, payload });
     // Joined an active job: report its request key, the one its result will carry.
     const requestKey = typeof queued.job.payload.requestKey === 'string' ? queued.job.payload.requestKey : payload.requestKey;
     return { queued, projectId, requestKey };
@@ -111,8 +120,15 @@ export function queueHandlers(s: BridgeServices): HandlersFor<typeof QUEUE_OPERA
         return { status: 200 as const, body: { status: 'ok' as const, sessionId: params.sessionId, requestKey: body.requestKey, entry: { ...entry } } };
       });
     },
-    listAgentExtensions: async () => extensionsUnavailable(),
-    reloadAgentExtensions: async () => extensionsUnavailable(),
+    async listAgentExtensions(_input, ctx) {
+      const access = await s.extensions.authorize(ctx, ['member', 'admin', 'owner', 'system']);
+      if (!access.ok) return { status: access.httpStatus, body: access.body };
+      return { status: 200, body: { status: 'ok', ...s.extensions.runtime.list() } };
+    },
+    async reloadAgentExtensions(_input, ctx) {
+      const { httpStatus, body } = await s.extensions.reload(ctx);
+      return { status: httpStatus, body } as never;
+    },
     async listProjectAgentSessions({ params }) {
       const { projectId } = params;
       const sessionScoped = projectId.startsWith(SESSION_OWNER_PREFIX) && s.sessions.exists(projectId.slice(SESSION_OWNER_PREFIX.length));

@@ -9,6 +9,8 @@ export interface CallContext {
   actor: string;
   /** Set only in-process by the queue's workers (never by a transport): they may act on system-owned sessions. */
   worker?: { agent: string };
+  /** The HTTP request's headers and peer, set by the HTTP transport only. */
+  request?: { headers: Record<string, string | string[] | undefined>; remoteAddress: string | null };
 }
 
 export type Handler<O extends OperationSpec> = (input: InputOf<O>, ctx: CallContext) => Promise<ReplyOf<O>>;

@@ -9,6 +9,7 @@ import type { EventLog } from '../state/event-log';
 import type { Store } from '../state/store';
 import { EmbeddedQueueEngine, type QueueLimits } from './embedded-engine';
 import { agentInstructionJob } from './jobs/agent-instruction';
+import { sessionTitleJob } from './jobs/session-title';
 import { suggestRequestJob } from './jobs/suggest-request';
 import { SuggestionStates } from './jobs/suggestions';
 import type { AnyJobDefinition, QueueEngine } from './types';
@@ -56,6 +57,7 @@ export class Orchestrator {
     const definitions: AnyJobDefinition[] = [
       suggestRequestJob({ invoke, events: deps.events, workers, suggestions, ...(opts.suggestTimeoutMs ? { timeoutMs: opts.suggestTimeoutMs } : {}) }),
       agentInstructionJob({ invoke, events: deps.events, workers, ...(opts.agentInstructionTimeoutMs ? { timeoutMs: opts.agentInstructionTimeoutMs } : {}) }),
+      sessionTitleJob({ invoke }),
       ...(opts.definitions ?? []),
     ];
     const engine = new EmbeddedQueueEngine({

@@ -9,7 +9,7 @@ from .._spec import OperationSpec
 __all__ = ["OPERATIONS", "OPERATIONS_BY_ID", "OPENAPI_SHA256"]
 
 #: sha256 of the openapi.json these files were generated from.
-OPENAPI_SHA256 = "e76b184bb1de302e76050e65d36152044b04acefb363e996dbf573c07d390073"
+OPENAPI_SHA256 = "99a37abf31b269622d276a24b03ad5bfa98e9df9b01bbb996acd83d51148423e"
 
 OPERATIONS: dict[str, OperationSpec] = {
     "system.health": OperationSpec(
@@ -1470,7 +1470,7 @@ OPERATIONS: dict[str, OperationSpec] = {
         nullable_fields=(),
         has_body=False,
         idempotent=True,
-        statuses=(401, 403, 500, 503),
+        statuses=(200, 401, 403, 500),
         default_allow=(),
         summary="Agent extension runtime snapshot",
         aliases=(),
@@ -1490,7 +1490,7 @@ OPERATIONS: dict[str, OperationSpec] = {
         nullable_fields=(),
         has_body=True,
         idempotent=False,
-        statuses=(400, 401, 403, 413, 500, 503),
+        statuses=(200, 400, 401, 403, 409, 413, 500),
         default_allow=(),
         summary="Reload agent extensions",
         aliases=(),

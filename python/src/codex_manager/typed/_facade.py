@@ -4456,7 +4456,7 @@ class TypedExtensionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListAgentExtensionsResponse200:
         """Agent extension runtime snapshot.
 
         ``GET /api/agents/extensions`` (``listAgentExtensions``).
@@ -4475,7 +4475,7 @@ class TypedExtensionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ReloadAgentExtensionsResponse200:
         """Reload agent extensions.
 
         ``POST /api/agents/extensions/reload`` (``reloadAgentExtensions``).
@@ -4504,7 +4504,7 @@ class AsyncTypedExtensionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListAgentExtensionsResponse200:
         """Agent extension runtime snapshot.
 
         ``GET /api/agents/extensions`` (``listAgentExtensions``).
@@ -4523,7 +4523,7 @@ class AsyncTypedExtensionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ReloadAgentExtensionsResponse200:
         """Reload agent extensions.
 
         ``POST /api/agents/extensions/reload`` (``reloadAgentExtensions``).

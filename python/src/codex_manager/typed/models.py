@@ -68,6 +68,107 @@ AccountLoginRequest = TypeAliasType(
 )
 
 
+class AgentExtensionAccessError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    message: str | None = None
+    status: Literal["unauthorized", "forbidden", "error"]
+
+
+class Capabilities(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    actions: list[str]
+    events: list[str]
+
+
+class Compatibility(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    reasons: list[str]
+    status: str
+
+
+class Origin(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    path: str
+    type: Literal["repo_local", "installed_package", "configured_root"]
+
+
+class Trust(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    errors: list[str]
+    mode: Literal["disabled", "warn", "enforced"]
+    status: Literal["accepted", "accepted_with_warnings", "denied"]
+    warnings: list[str]
+
+
+class AgentExtensionModule(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent_id: Annotated[str, Field(alias="agentId")]
+    capabilities: Capabilities
+    compatibility: Compatibility
+    diagnostics: list[str]
+    display_name: Annotated[str, Field(alias="displayName")]
+    entrypoint_path: Annotated[str, Field(alias="entrypointPath")]
+    events: list[str]
+    isolation: Annotated[
+        Literal["worker_thread"] | None,
+        Field(description="Each module runs in its own worker thread (bridge extension)"),
+    ] = None
+    manifest_path: Annotated[str | None, Field(alias="manifestPath")]
+    module_name: Annotated[str, Field(alias="moduleName")]
+    name: str
+    origin: Origin
+    restarts: Annotated[
+        float | None,
+        Field(
+            description="How often the module's thread was restarted after a handler timeout or crash (bridge extension)"
+        ),
+    ] = None
+    trust: Trust
+    version: str
+
+
+class Error(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    extension: str
+    message: str
+
+
+class AgentExtensionReloadError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["reload_failed", "reload_in_progress"]
+    errors: list[Error]
+    message: str
+    reload_id: Annotated[str, Field(alias="reloadId")]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["error"]
+
+
 class Issue(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -257,7 +358,7 @@ class Runtime1(CodexModel):
     ]
 
 
-class Capabilities(CodexModel):
+class Capabilities1(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -636,6 +737,17 @@ class InterruptSessionTurnResponse200(CodexModel):
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
     turn_id: Annotated[str, Field(alias="turnId")]
+
+
+class ListAgentExtensionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    loaded_at: Annotated[str, Field(alias="loadedAt")]
+    modules: list[AgentExtensionModule]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["ok"]
 
 
 class Datum(CodexModel):
@@ -1046,6 +1158,36 @@ class ReadRemoteSkillsResponse200(CodexModel):
 
 
 ReloadAgentExtensionsBody = TypeAliasType("ReloadAgentExtensionsBody", dict[str, Any])
+
+
+class Module(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent_id: Annotated[str, Field(alias="agentId")]
+    events: list[str]
+    name: str
+    version: str
+
+
+class ReloadAgentExtensionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    failed_count: Annotated[float, Field(alias="failedCount")]
+    loaded_at: Annotated[str, Field(alias="loadedAt")]
+    loaded_count: Annotated[float, Field(alias="loadedCount")]
+    modules: list[Module]
+    reload_id: Annotated[str, Field(alias="reloadId")]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["ok"]
+
+
+ReloadAgentExtensionsResponse400 = TypeAliasType(
+    "ReloadAgentExtensionsResponse400", AgentExtensionReloadError | ApiError
+)
 
 
 class ReloadMcpConfigBody(CodexModel):
