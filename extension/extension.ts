@@ -16,6 +16,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 const CORE_COMMANDS = [
   COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime,
   COMMANDS.restartBridge, COMMANDS.stopBridge,
+  COMMANDS.cancelJob, COMMANDS.suggestReply,
   ...Object.values(LENS_COMMANDS),
 ];
 

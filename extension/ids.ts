@@ -18,6 +18,8 @@ export const COMMANDS = {
   stopBridge: 'codexManager.stopBridge',
   showLog: 'codexManager.showLog',
   showChat: 'codexManager.showChat',
+  cancelJob: 'codexManager.cancelJob',
+  suggestReply: 'codexManager.suggestReply',
 } as const;
 
 /** Code lens commands; the bridge names them in its lenses (server/transports/editor/code-lenses.ts). */

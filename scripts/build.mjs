@@ -4,6 +4,7 @@
 //                      a small loader (scripts/server-loader.cjs) that runs dist/server-main.js,
 //                      the bundle, with a V8 code cache
 //   dist/cli.js        the `codex-manager` CLI (including `serve`)
+//   dist/extension-worker.js  the worker thread each agent extension module runs in
 //   dist/extension.js  the VS Code extension host side (`vscode` stays external): the small
 //                      activation half; dist/extension-core.js (language client, zod, views)
 //                      is loaded from it on first use, so activation parses ~20 KiB, not ~1 MiB
@@ -28,6 +29,8 @@ const entries = [
   // the linked source map keeps stack traces readable.
   { name: 'server-main', src: 'server/main.ts', ...node, minify: true, keepNames: true },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
+  // Each agent extension module runs in a worker thread started from this file.
+  { name: 'extension-worker', src: 'server/extensions/module-worker.ts', ...node },
   // The banner lets activation measure the bundle's own evaluation (extension/extension.ts).
   { name: 'extension', src: 'extension/extension.ts', ...node, banner: { js: '"use strict";var __codexLoadStart = performance.now();' } },
   { name: 'extension-core', src: 'extension/core.ts', ...node },

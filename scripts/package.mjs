@@ -38,7 +38,7 @@ run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--minify'], 'th
 const listOnly = process.argv.includes('--ls');
 const stage = path.join(root, '.tmp', 'vsix-stage');
 fs.rmSync(stage, { recursive: true, force: true });
-for (const entry of ['package.json', '.vscodeignore', 'LICENSE', 'CHANGELOG.md', 'dist', 'media']) {
+for (const entry of ['package.json', '.vscodeignore', 'LICENSE', 'CHANGELOG.md', 'dist', 'media', 'agents/supervisor']) {
   if (fs.existsSync(path.join(root, entry))) fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
 }
 const readme = fs.readFileSync(path.join(root, 'extension', 'README.md'), 'utf8').replaceAll('](../', '](');

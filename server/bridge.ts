@@ -10,7 +10,10 @@ import { SessionSettingsService } from './domain/session-settings';
 import { TranscriptLedger } from './domain/transcript-ledger';
 import { TurnTracker } from './domain/turn-tracker';
 import { createOperationTable, type CallContext, type OperationTable, type RawInput, type Reply } from './operations';
+import { systemSessionGuard } from './operations/system-session-guard';
 import type { OperationTableOptions } from './operations/table';
+import { ExtensionsService, type ExtensionOptions } from './extensions/service';
+import { Orchestrator, type OrchestratorOptions } from './queue/orchestrator';
 import type { BridgeServices } from './operations/services';
 import { EventLog, type EventLogOptions } from './state/event-log';
 import { PendingRegistry } from './state/pending-registry';
@@ -42,6 +45,10 @@ export interface BridgeOptions {
    * harness that manages them); null unlocks; undefined leaves the stored state as is.
    */
   lockDefaults?: string | null;
+  /** Queue limits, job timeouts and extra job types (tests shorten them). */
+  orchestrator?: OrchestratorOptions;
+  /** Agent extensions: roots, trust mode, RBAC (default: the workspace's agents/ and the shipped ones, trust `warn`, loopback only). */
+  extensions?: ExtensionOptions;
 }
 
 /**
@@ -50,8 +57,6 @@ export interface BridgeOptions {
  * calls. Nothing here is global; two bridges can live in one process (tests do).
  */
 export class Bridge {
-  private readonly workProbes = new Set<() => boolean>();
-
   private constructor(
     readonly services: BridgeServices,
     readonly operations: OperationTable,
@@ -59,19 +64,13 @@ export class Bridge {
 
   /**
    * Whether work is running that an idle exit or an upgrade would cut short: a turn, a
-   * request waiting for a person, or anything a registered probe reports (background jobs
-   * register one). A shared bridge exits when idle only if this is false.
+   * request waiting for a person, or a background job running or waiting to run. A shared
+   * bridge exits when idle only if this is false.
    */
   hasRunningWork(): boolean {
     if (this.services.tracker.busy || this.services.pending.pendingCount > 0) return true;
-    for (const probe of this.workProbes) if (probe()) return true;
+    if (this.services.orchestrator.engine.hasPendingWork()) return true;
     return false;
-  }
-
-  /** Adds a source of running work (e.g. the job queue); returns its removal. */
-  addWorkProbe(probe: () => boolean): () => void {
-    this.workProbes.add(probe);
-    return () => { this.workProbes.delete(probe); };
   }
 
   get runtime(): RuntimeSupervisor { return this.services.runtime; }
@@ -155,13 +154,31 @@ export class Bridge {
       });
     });
     const projects = await ProjectService.open(store, new SessionsForProjects(index, sessions), events);
+    // Workers call operations through the table, which is built from these services: bound late.
+    const late: { table?: OperationTable } = {};
+    const orchestrator = await Orchestrator.open({ store, events, sessions, invoke: () => late.table!.invoke.bind(late.table) }, opts.orchestrator);
+    events.subscribe((event) => {
+      if (event.type === 'session_deleted') orchestrator.suggestions.forget((event.payload as { sessionId: string }).sessionId);
+    });
+    const extensions = await ExtensionsService.open(
+      { store, events, index, orchestrator, invoke: () => late.table!.invoke.bind(late.table) },
+      { workspaceAgentsDir: path.join(sessionDefaults.cwd, 'agents'), ...opts.extensions },
+    );
     const services: BridgeServices = {
-      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store,
+      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store, orchestrator, extensions,
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
-    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }));
+    const table = createOperationTable(services, {
+      validateReplies: opts.validateReplies ?? false,
+      guard: systemSessionGuard(index),
+      ...(opts.onReply ? { onReply: opts.onReply } : {}),
+    });
+    late.table = table;
+    const bridge = new Bridge(services, table);
     await runtimeReady;
+    // Jobs recovered from the last run start once the runtime can serve their workers.
+    await orchestrator.start();
     return bridge;
   }
 
@@ -171,6 +188,8 @@ export class Bridge {
   }
 
   async stop(): Promise<void> {
+    await this.services.extensions.stop();
+    await this.services.orchestrator.stop();
     await this.services.runtime.stop();
     await this.services.store.close();
   }

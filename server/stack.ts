@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFakeModel, writeCodexHome, type FakeModel } from '../test/fake-model';
 import { Bridge } from './bridge';
+import { extensionOptionsFromEnv } from './extensions/service';
 import { publishDiscovery } from './discovery';
 import { editorSocketPath } from '../protocol/editor-socket';
 import { acquireDataDirLock, type DataDirLock } from './lifecycle/data-dir-lock';
@@ -98,6 +99,7 @@ async function startLocked(opts: StackOptions, env: NodeJS.ProcessEnv, dataDir: 
       ...(codexHome ? { codexHome } : {}),
       runtimeEnv,
       ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+      extensions: { ...extensionOptionsFromEnv(env), workspaceAgentsDir: path.join(opts.sessionCwd ?? process.cwd(), 'agents') },
       sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
     });
   } catch (error) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from '../operation';
 import {
   ApprovalPolicySchema, CodexThreadSchema, DynamicToolDefinitionSchema, ErrorBodySchema, FilesystemSandboxSchema,
-  NetworkAccessSchema, NotFoundSessionSchema, ReasoningEffortSchema, SessionIdParams,
+  NetworkAccessSchema, NotFoundSessionSchema, ReasoningEffortSchema, SessionIdParams, systemSessionResponse,
 } from '../schemas/common';
 
 export const SessionControlsSchema = z.looseObject({
@@ -28,6 +28,7 @@ export const SessionSummarySchema = z.looseObject({
   activeTurnId: z.string().nullable().optional().describe('The turn in progress, if any (bridge extension)'),
   archived: z.boolean().describe('Whether the session is archived (bridge extension)'),
   forkedFromSessionId: z.string().optional().describe('The session this one was forked from (bridge extension)'),
+  systemOwned: z.boolean().optional().describe("An agent's worker session, owned by the bridge: read-only for clients (bridge extension)"),
 }).meta({ id: 'SessionSummary' });
 
 /** codex-manager's 410 body: a deleted session keeps answering with this, never 404. */
@@ -68,9 +69,9 @@ export const listSessions = defineOperation({
   idempotent: true,
   query: z.object({
     archived: queryBoolean.optional().describe('When true, list archived sessions.'),
+    includeSystemOwned: queryBoolean.optional().describe("When true, also list the agents' system-owned worker sessions (hidden by default)."),
     cursor: z.string().max(1000).optional().describe('Pagination cursor from a previous response.'),
     limit: z.coerce.number().int().min(1).max(200).optional().describe('Maximum rows to return (default 100).'),
-    includeSystemOwned: queryBoolean.optional().describe('When true, also list sessions the bridge owns itself (e.g. queue workers).'),
   }),
   responses: {
     200: {
@@ -156,6 +157,7 @@ export const sendSessionMessage = defineOperation({
   responses: {
     202: { description: 'Turn accepted', schema: z.looseObject({ status: z.literal('accepted'), sessionId: z.string(), turnId: z.string() }) },
     400: { description: 'Invalid request', schema: ErrorBodySchema },
+    403: systemSessionResponse,
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     409: { description: 'A turn is already running in this session, or it is archived', schema: ErrorBodySchema },
     410: sessionGoneResponse,
@@ -176,6 +178,7 @@ export const interruptSessionTurn = defineOperation({
   responses: {
     200: { description: 'Turn interrupted', schema: z.looseObject({ status: z.literal('ok'), sessionId: z.string(), turnId: z.string() }) },
     400: { description: 'Invalid request', schema: ErrorBodySchema },
+    403: systemSessionResponse,
     404: { description: 'Session not found', schema: NotFoundSessionSchema },
     409: {
       description: 'No active turn (codex-manager\'s body, with our error fields)',

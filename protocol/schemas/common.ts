@@ -35,6 +35,15 @@ export const CodexThreadSchema = z.looseObject({
   turns: z.array(z.unknown()).optional(),
 }).meta({ id: 'CodexThread' });
 
+/** codex-manager's 403 body for an agent's worker session, which clients may read but not change. */
+export const SystemSessionErrorSchema = z.looseObject({
+  status: z.literal('error'),
+  code: z.literal('system_session'),
+  sessionId: z.string(),
+  message: z.string(),
+}).meta({ id: 'SystemSessionError' });
+export const systemSessionResponse = { description: 'System-owned (agent worker) session', schema: SystemSessionErrorSchema };
+
 export const NotFoundSessionSchema = z.looseObject({ status: z.literal('not_found'), sessionId: z.string() }).meta({ id: 'SessionNotFoundPayload' });
 
 /**

@@ -32,8 +32,8 @@ export const SessionMetaSchema = z.object({
   archived: z.boolean().optional(),
   archivedAt: z.number().optional(),
   forkedFromSessionId: z.string().optional(),
-  /** Owned by the bridge itself (e.g. a queue worker's session): listed only with `includeSystemOwned`. */
-  systemOwned: z.boolean().optional(),
+  /** A worker session the bridge's agents own: hidden from listings, refused to clients' mutations. */
+  systemOwned: z.object({ ownerId: z.string(), agent: z.string() }).optional(),
 });
 export type SessionMeta = z.infer<typeof SessionMetaSchema>;
 

@@ -10,7 +10,7 @@ export interface ListQuery {
   archived?: boolean;
   limit?: number;
   cursor?: string;
-  /** Also list sessions the bridge owns itself (codex-manager's `includeSystemOwned`). */
+  /** Also list the agents' worker sessions (hidden by default). */
   includeSystemOwned?: boolean;
 }
 
@@ -47,7 +47,8 @@ export async function listSessions<S>(
   for (const meta of deps.index.all()) {
     known.add(meta.sessionId);
     if (meta.threadId) known.add(meta.threadId);
-    if (Boolean(meta.archived) === archived && (query.includeSystemOwned || !meta.systemOwned)) rows.push(meta);
+    if (meta.systemOwned && !query.includeSystemOwned) continue;
+    if (Boolean(meta.archived) === archived) rows.push(meta);
   }
   let runtimeIncluded = true;
   try {

@@ -30,6 +30,9 @@ export interface CreateSessionInput {
   networkAccess?: Network;
   filesystemSandbox?: Sandbox;
   dynamicTools?: DynamicTool[];
+  /** Set only in-process, for an agent's worker session (never from a client's body). */
+  systemOwned?: { ownerId: string; agent: string };
+  title?: string;
 }
 
 export interface SendMessageInput {
@@ -107,11 +110,12 @@ export class SessionService {
       networkAccess: input.networkAccess ?? defaults.networkAccess,
       ...(input.dynamicTools?.length ? { dynamicTools: input.dynamicTools } : {}),
     };
-    const thread = await this.threads.start(settings, UNTITLED);
+    const title = input.title ?? UNTITLED;
+    const thread = await this.threads.start(settings, title);
     const now = Date.now();
     const meta: SessionMeta = {
       sessionId: thread.id,
-      title: UNTITLED,
+      title,
       ...settings,
       model: settings.model ?? (typeof thread.model === 'string' ? thread.model : null),
       modelProvider: typeof thread.modelProvider === 'string' ? thread.modelProvider : 'unknown',
@@ -120,6 +124,7 @@ export class SessionService {
       createdAt: now,
       updatedAt: now,
       source: 'bridge',
+      ...(input.systemOwned ? { systemOwned: input.systemOwned } : {}),
     };
     await this.index.put(meta);
     return { session: this.summary(meta), thread };
@@ -293,6 +298,7 @@ export class SessionService {
       activeTurnId: this.tracker.activeTurn(threadIdOf(meta)) ?? null,
       archived: meta.archived ?? false,
       ...(meta.forkedFromSessionId ? { forkedFromSessionId: meta.forkedFromSessionId } : {}),
+      ...(meta.systemOwned ? { systemOwned: true } : {}),
     };
   }
 

@@ -5,6 +5,8 @@ import type { SessionService } from '../domain/session-service';
 import type { SessionSettingsService } from '../domain/session-settings';
 import type { TranscriptLedger } from '../domain/transcript-ledger';
 import type { TurnTracker } from '../domain/turn-tracker';
+import type { ExtensionsService } from '../extensions/service';
+import type { Orchestrator } from '../queue/orchestrator';
 import type { EventLog } from '../state/event-log';
 import type { PendingRegistry } from '../state/pending-registry';
 import type { Store } from '../state/store';
@@ -25,5 +27,9 @@ export interface BridgeServices {
   tracker: TurnTracker;
   events: EventLog;
   store: Store;
+  /** Background jobs: the queue engine, agents' worker sessions, suggested-request states. */
+  orchestrator: Orchestrator;
+  /** Agent extension modules (each in a worker thread), their events, actions, RBAC and reload audit. */
+  extensions: ExtensionsService;
   info: { version: string; startedAt: string; codexHome: string | null };
 }

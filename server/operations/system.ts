@@ -4,7 +4,6 @@ import { BridgeError } from '../../protocol/errors';
 import { buildOpenApiDocument } from '../../protocol/openapi';
 import { OPERATIONS } from '../../protocol/operations';
 import type { SYSTEM_OPERATIONS } from '../../protocol/operations/system';
-import { queueHealth } from './queue-health';
 import type { BridgeServices } from './services';
 import { errorReply, type HandlersFor } from './table';
 
@@ -31,8 +30,8 @@ export function systemHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM_OPE
             startedAt: s.info.startedAt,
             pendingRequests: s.pending.pendingCount,
           },
+          orchestratorQueue: { enabled: true, engine: s.orchestrator.engine.kind, ...(await s.orchestrator.engine.stats()) },
           store: { dataDir: s.store.dataDir, quarantined: s.store.quarantined().map((r) => ({ ...r })) },
-          orchestratorQueue: queueHealth(),
         },
       };
     },

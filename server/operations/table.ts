@@ -8,6 +8,10 @@ import { illFormedStringPath } from '../../protocol/unicode';
 /** Who is calling, for audit and for "decided by": `<surface>[:<actor>]`, e.g. "http:cli". */
 export interface CallContext {
   actor: string;
+  /** Set only in-process by the queue's workers (never by a transport): they may act on system-owned sessions. */
+  worker?: { agent: string };
+  /** The HTTP request's headers and peer, set by the HTTP transport only. */
+  request?: { headers: Record<string, string | string[] | undefined>; remoteAddress: string | null };
 }
 
 export type Handler<O extends OperationSpec> = (input: InputOf<O>, ctx: CallContext) => Promise<ReplyOf<O>>;
@@ -31,6 +35,8 @@ export interface OperationTableOptions {
   validateReplies?: boolean;
   /** Sees every reply (tests check them against the codex-manager contract too). */
   onReply?: (spec: OperationSpec, reply: Reply) => void;
+  /** Runs after input validation; a reply here refuses the call (e.g. 403 on a system-owned session). */
+  guard?: (spec: OperationSpec, input: { params: unknown }, ctx: CallContext) => Reply | undefined;
 }
 
 /**
@@ -57,7 +63,7 @@ export class OperationTable {
     try {
       const input = parseInput(spec, raw);
       const handler = this.handlers[id as OperationId] as (input: unknown, ctx: CallContext) => Promise<Reply>;
-      reply = await handler(input, ctx);
+      reply = this.opts.guard?.(spec, input, ctx) ?? await handler(input, ctx);
     } catch (error) {
       reply = errorReply(toBridgeError(error));
     }

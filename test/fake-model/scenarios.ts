@@ -99,7 +99,31 @@ export const defaultScenario: Scenario = {
   steps: ({ label }) => [text(words(`Hello from ${label}. This is a scripted offline answer, not a real model.`))],
 };
 
+/**
+ * The orchestrator's suggest-request worker turn (its prompt starts with this marker):
+ * answers with a suggestion built from the draft. A draft containing `slow` streams for a
+ * few seconds (cancel, timeout and crash tests); one containing `fail` answers HTTP 400.
+ */
+export const SUGGEST_MARKER = '[codex-manager suggest-request]';
+const SUGGEST_SLOW_CHUNKS = 100;
+
+const suggestScenario: Scenario = {
+  name: 'suggest',
+  trigger: /^\[codex-manager suggest-request\]/,
+  steps: ({ userText }) => {
+    const draft = /^Draft: (.*)$/m.exec(userText)?.[1]?.trim();
+    if (draft && /\bfail\b/i.test(draft)) return [httpError(400, 'invalid_request_error', 'Scripted refusal of the suggestion')];
+    const suggestion = draft ? `${draft}, and add a test for it` : 'Add a test for the change you just made';
+    if (draft && /\bslow\b/i.test(draft)) {
+      // Leading blank deltas keep the turn busy; the worker trims them off the answer.
+      return [text([...Array.from({ length: SUGGEST_SLOW_CHUNKS }, () => ' '), ...words(suggestion)], 50)];
+    }
+    return [text(words(suggestion))];
+  },
+};
+
 export const builtinScenarios: readonly Scenario[] = [
+  suggestScenario,
   {
     name: 'stream',
     trigger: /^stream (\d+) words?$/i,

@@ -82,7 +82,7 @@ def test_keyword_arguments_become_path_query_and_camel_case_body() -> None:
     }
     assert rec.last.headers["content-type"] == "application/json"
     cm.sessions.list(archived=True, limit=5, include_system_owned=True)
-    assert rec.last.url.params == httpx.QueryParams({"archived": "true", "limit": "5", "includeSystemOwned": "true"})
+    assert rec.last.url.params == httpx.QueryParams({"archived": "true", "includeSystemOwned": "true", "limit": "5"})
     cm.sessions.archive(session_id="abc")
     assert rec.body() == {}
     cm.system.health()

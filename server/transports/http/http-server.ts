@@ -86,7 +86,11 @@ export class HttpServer {
       }
       const body = await this.readBody(req);
       const client = String(req.headers['x-codex-manager-client'] ?? 'client').slice(0, 64);
-      const reply = await this.table.invoke(match.spec.id, { params: match.params, query: queryObject(url.searchParams), body }, { actor: `http:${client}` });
+      const reply = await this.table.invoke(match.spec.id, { params: match.params, query: queryObject(url.searchParams), body }, {
+        actor: `http:${client}`,
+        // For the routes that authorize by request (agent extension RBAC).
+        request: { headers: req.headers, remoteAddress: req.socket.remoteAddress ?? null },
+      });
       this.send(res, reply);
     } catch (error) {
       this.send(res, errorReply(error instanceof BridgeError ? error : new BridgeError('internal_error', 'internal error')));

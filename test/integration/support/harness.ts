@@ -53,6 +53,9 @@ export async function startTestBridge(overrides: Partial<BridgeOptions> = {}): P
       }
     },
     supervisor: { backoff: { initialMs: 50, maxMs: 400, factor: 2 } },
+    // The shipped agent extensions (agents/supervisor) act on every turn; suites that test
+    // them turn them on (test/integration/extensions*.test.ts).
+    extensions: { builtin: false },
     ...overrides,
   };
   let bridge = await Bridge.start(options);

@@ -1534,7 +1534,7 @@ class ProjectsApi(SyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1564,6 +1564,8 @@ class ProjectsApi(SyncDomain):
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -1717,7 +1719,7 @@ class AsyncProjectsApi(AsyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1747,6 +1749,8 @@ class AsyncProjectsApi(AsyncDomain):
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -1791,9 +1795,9 @@ class SessionsApi(SyncDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | str | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -1803,13 +1807,13 @@ class SessionsApi(SyncDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return (default 100).
-            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return self._call(
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             allow_statuses=allow_statuses,
             headers=headers,
         )
@@ -2542,7 +2546,7 @@ class SessionsApi(SyncDomain):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2569,7 +2573,7 @@ class SessionsApi(SyncDomain):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2597,7 +2601,7 @@ class SessionsApi(SyncDomain):
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
-        Returns the body of a 400 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2649,9 +2653,9 @@ class AsyncSessionsApi(AsyncDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | str | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -2661,13 +2665,13 @@ class AsyncSessionsApi(AsyncDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return (default 100).
-            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return await self._call(
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             allow_statuses=allow_statuses,
             headers=headers,
         )
@@ -3400,7 +3404,7 @@ class AsyncSessionsApi(AsyncDomain):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3427,7 +3431,7 @@ class AsyncSessionsApi(AsyncDomain):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3455,7 +3459,7 @@ class AsyncSessionsApi(AsyncDomain):
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
-        Returns the body of a 400 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3721,7 +3725,7 @@ class OrchestratorApi(SyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -3751,6 +3755,8 @@ class OrchestratorApi(SyncDomain):
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id
@@ -3794,7 +3800,7 @@ class AsyncOrchestratorApi(AsyncDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
@@ -3824,6 +3830,8 @@ class AsyncOrchestratorApi(AsyncDomain):
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id

@@ -1766,11 +1766,11 @@ class TypedProjectsApi(SyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -1795,10 +1795,12 @@ class TypedProjectsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectAgentSessionsResponse200 | m.ListProjectAgentSessionsResponse404:
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -1977,11 +1979,11 @@ class AsyncTypedProjectsApi(AsyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -2006,10 +2008,12 @@ class AsyncTypedProjectsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectAgentSessionsResponse200 | m.ListProjectAgentSessionsResponse404:
         """List a project's agent (worker) sessions.
 
         ``GET /api/projects/{projectId}/agent-sessions`` (``listProjectAgentSessions``).
+        Returns the body of a 404 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             project_id: Project id
@@ -2060,9 +2064,9 @@ class TypedSessionsApi(SyncTypedDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | str | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -2073,13 +2077,13 @@ class TypedSessionsApi(SyncTypedDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return (default 100).
-            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return self._typed_call(  # type: ignore[no-any-return]
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,
@@ -2951,11 +2955,17 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.ApiError | m.QueueErrorResponse:
+    ) -> (
+        m.SuggestedRequestQueuedResponse
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.QueueErrorResponse
+        | m.DeletedSessionPayload
+    ):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -2983,11 +2993,19 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.ApiError | m.QueueErrorResponse:
+    ) -> (
+        m.SuggestSessionRequestSuccessResponse
+        | m.SuggestedRequestQueuedResponse
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.SuggestSessionRequestNoContextResponse
+        | m.DeletedSessionPayload
+        | m.QueueErrorResponse
+    ):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3016,11 +3034,16 @@ class TypedSessionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.ApiError:
+    ) -> (
+        m.SuggestedRequestUpsertResponse
+        | m.UpsertSuggestedSessionRequestResponse400
+        | m.SessionNotFoundPayload
+        | m.DeletedSessionPayload
+    ):
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
-        Returns the body of a 400 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3075,9 +3098,9 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         self,
         *,
         archived: bool | str | None = None,
+        include_system_owned: bool | str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-        include_system_owned: bool | str | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -3088,13 +3111,13 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
 
         Args:
             archived: When true, list archived sessions.
+            include_system_owned: When true, also list the agents' system-owned worker sessions (hidden by default).
             cursor: Pagination cursor from a previous response.
             limit: Maximum rows to return (default 100).
-            include_system_owned: When true, also list sessions the bridge owns itself (e.g. queue workers).
         """
         return await self._typed_call(  # type: ignore[no-any-return]
             "sessions.list",
-            query={"archived": archived, "cursor": cursor, "limit": limit, "includeSystemOwned": include_system_owned},
+            query={"archived": archived, "includeSystemOwned": include_system_owned, "cursor": cursor, "limit": limit},
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,
@@ -3966,11 +3989,17 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.ApiError | m.QueueErrorResponse:
+    ) -> (
+        m.SuggestedRequestQueuedResponse
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.QueueErrorResponse
+        | m.DeletedSessionPayload
+    ):
         """Queue the generation of a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/jobs`` (``enqueueSuggestedSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -3998,11 +4027,19 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.ApiError | m.QueueErrorResponse:
+    ) -> (
+        m.SuggestSessionRequestSuccessResponse
+        | m.SuggestedRequestQueuedResponse
+        | m.ApiError
+        | m.SessionNotFoundPayload
+        | m.SuggestSessionRequestNoContextResponse
+        | m.DeletedSessionPayload
+        | m.QueueErrorResponse
+    ):
         """Generate a suggested next request.
 
         ``POST /api/sessions/{sessionId}/suggested-request`` (``suggestSessionRequest``).
-        Returns the body of a 400, 503 answer instead of raising
+        Returns the body of a 400, 404, 409, 410, 429, 503 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4031,11 +4068,16 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> m.ApiError:
+    ) -> (
+        m.SuggestedRequestUpsertResponse
+        | m.UpsertSuggestedSessionRequestResponse400
+        | m.SessionNotFoundPayload
+        | m.DeletedSessionPayload
+    ):
         """Record the state of a suggested request.
 
         ``POST /api/sessions/{sessionId}/suggested-request/upsert`` (``upsertSuggestedSessionRequest``).
-        Returns the body of a 400 answer instead of raising
+        Returns the body of a 400, 404, 410 answer instead of raising
         (pass ``allow_statuses`` to change that).
 
         Args:
@@ -4301,7 +4343,7 @@ class TypedOrchestratorApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.GetOrchestratorJobResponse200:
         """Read a queue job.
 
         ``GET /api/orchestrator/jobs/{jobId}`` (``getOrchestratorJob``).
@@ -4321,11 +4363,11 @@ class TypedOrchestratorApi(SyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -4351,10 +4393,12 @@ class TypedOrchestratorApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.CancelOrchestratorJobResponse200 | m.OrchestratorJobNotFound | m.CancelOrchestratorJobResponse409:
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id
@@ -4383,7 +4427,7 @@ class AsyncTypedOrchestratorApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.GetOrchestratorJobResponse200:
         """Read a queue job.
 
         ``GET /api/orchestrator/jobs/{jobId}`` (``getOrchestratorJob``).
@@ -4403,11 +4447,11 @@ class AsyncTypedOrchestratorApi(AsyncTypedDomain):
         self,
         *,
         project_id: str,
-        state: str | None = None,
+        state: Literal["queued", "running", "completed", "failed", "canceled"] | None = None,
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListProjectOrchestratorJobsResponse200:
         """List a project's queue jobs.
 
         ``GET /api/projects/{projectId}/orchestrator/jobs`` (``listProjectOrchestratorJobs``).
@@ -4433,10 +4477,12 @@ class AsyncTypedOrchestratorApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.CancelOrchestratorJobResponse200 | m.OrchestratorJobNotFound | m.CancelOrchestratorJobResponse409:
         """Cancel a queue job.
 
         ``POST /api/orchestrator/jobs/{jobId}/cancel`` (``cancelOrchestratorJob``).
+        Returns the body of a 404, 409 answer instead of raising
+        (pass ``allow_statuses`` to change that).
 
         Args:
             job_id: Queue job id
@@ -4464,7 +4510,7 @@ class TypedExtensionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListAgentExtensionsResponse200:
         """Agent extension runtime snapshot.
 
         ``GET /api/agents/extensions`` (``listAgentExtensions``).
@@ -4483,7 +4529,7 @@ class TypedExtensionsApi(SyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ReloadAgentExtensionsResponse200:
         """Reload agent extensions.
 
         ``POST /api/agents/extensions/reload`` (``reloadAgentExtensions``).
@@ -4512,7 +4558,7 @@ class AsyncTypedExtensionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ListAgentExtensionsResponse200:
         """Agent extension runtime snapshot.
 
         ``GET /api/agents/extensions`` (``listAgentExtensions``).
@@ -4531,7 +4577,7 @@ class AsyncTypedExtensionsApi(AsyncTypedDomain):
         validate: bool | None = None,
         allow_statuses: Iterable[int] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> m.ReloadAgentExtensionsResponse200:
         """Reload agent extensions.
 
         ``POST /api/agents/extensions/reload`` (``reloadAgentExtensions``).

@@ -64,6 +64,98 @@ AccountLoginRequest = TypeAliasType(
 )
 
 
+class AgentExtensionAccessError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    message: str | None = None
+    status: Literal["unauthorized", "forbidden", "error"]
+
+
+class AgentExtensionCapabilities(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    actions: list[str]
+    events: list[str]
+
+
+class AgentExtensionCompatibility(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    reasons: list[str]
+    status: str
+
+
+class AgentExtensionLoadError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    extension: str
+    message: str
+
+
+class AgentExtensionOrigin(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    path: str
+    type: Literal["repo_local", "installed_package", "configured_root"]
+
+
+class AgentExtensionReloadError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["reload_failed", "reload_in_progress"]
+    errors: list[AgentExtensionLoadError]
+    message: str
+    reload_id: Annotated[str, Field(alias="reloadId")]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["error"]
+
+
+class AgentExtensionReloadedModule(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent_id: Annotated[str, Field(alias="agentId")]
+    events: list[str]
+    name: str
+    version: str
+
+
+class AgentExtensionTrust(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    errors: list[str]
+    mode: Literal["disabled", "warn", "enforced"]
+    status: Literal["accepted", "accepted_with_warnings", "denied"]
+    warnings: list[str]
+
+
+class AgentSessionMapping(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent: str
+    session_id: Annotated[str, Field(alias="sessionId")]
+    system_owned: Annotated[bool, Field(alias="systemOwned")]
+
+
 class Issue(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -687,6 +779,25 @@ class ListAppsResponse200(CodexModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
 
 
+class ListProjectAgentSessionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[AgentSessionMapping]
+    project_id: Annotated[str, Field(alias="projectId")]
+    status: Literal["ok"]
+
+
+class ListProjectAgentSessionsResponse404(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    project_id: Annotated[str, Field(alias="projectId")]
+    status: Literal["not_found"]
+
+
 class LogoutAccountBody(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -777,6 +888,24 @@ MoveProjectChatsResponse409 = TypeAliasType("MoveProjectChatsResponse409", MoveP
 
 
 NetworkAccess = TypeAliasType("NetworkAccess", Literal["restricted", "enabled"])
+
+
+class OrchestratorJobNotFound(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job_id: Annotated[str, Field(alias="jobId")]
+    status: Literal["not_found"]
+
+
+class OrchestratorJobRunningContext(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    thread_id: Annotated[str | None, Field(alias="threadId")]
+    turn_id: Annotated[str | None, Field(alias="turnId")]
 
 
 class PendingApproval(CodexModel):
@@ -988,6 +1117,25 @@ class ReadRemoteSkillsResponse200(CodexModel):
 
 
 ReloadAgentExtensionsBody = TypeAliasType("ReloadAgentExtensionsBody", dict[str, Any])
+
+
+class ReloadAgentExtensionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    failed_count: Annotated[float, Field(alias="failedCount")]
+    loaded_at: Annotated[str, Field(alias="loadedAt")]
+    loaded_count: Annotated[float, Field(alias="loadedCount")]
+    modules: list[AgentExtensionReloadedModule]
+    reload_id: Annotated[str, Field(alias="reloadId")]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["ok"]
+
+
+ReloadAgentExtensionsResponse400 = TypeAliasType(
+    "ReloadAgentExtensionsResponse400", AgentExtensionReloadError | ApiError
+)
 
 
 class ReloadMcpConfigBody(CodexModel):
@@ -1347,6 +1495,13 @@ class SessionSummary(CodexModel):
     session_controls: Annotated[SessionControlsTuple, Field(alias="sessionControls")]
     session_id: Annotated[str, Field(alias="sessionId")]
     source: str
+    system_owned: Annotated[
+        bool | None,
+        Field(
+            alias="systemOwned",
+            description="An agent's worker session, owned by the bridge: read-only for clients (bridge extension)",
+        ),
+    ] = None
     title: str
     updated_at: Annotated[float, Field(alias="updatedAt")]
 
@@ -1589,6 +1744,28 @@ class SteerTurnResponse409(CodexModel):
     turn_id: Annotated[str, Field(alias="turnId")]
 
 
+class SuggestSessionRequestNoContextResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: str
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["no_context"]
+
+
+class SuggestSessionRequestSuccessResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["ok", "fallback"]
+    suggestion: str
+
+
 class SuggestedRequestBody(CodexModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1597,6 +1774,30 @@ class SuggestedRequestBody(CodexModel):
     draft: Annotated[str | None, Field(max_length=4000, min_length=1)] = None
     effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
     model: str | None = None
+
+
+class SuggestedRequestQueuedResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    dedupe: Literal["already_queued", "enqueued"]
+    job_id: Annotated[str, Field(alias="jobId")]
+    project_id: Annotated[str, Field(alias="projectId")]
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["queued"]
+
+
+class SuggestedRequestRuntimeEntry(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    error: str | None = None
+    status: Literal["streaming", "complete", "error", "canceled"]
+    suggestion: str | None = None
+    updated_at: Annotated[str, Field(alias="updatedAt")]
 
 
 class SuggestedRequestUpsertBody(CodexModel):
@@ -1608,6 +1809,28 @@ class SuggestedRequestUpsertBody(CodexModel):
     request_key: Annotated[str, Field(alias="requestKey", min_length=1)]
     status: Literal["streaming", "complete", "error", "canceled"]
     suggestion: Annotated[str | None, Field(max_length=8000, min_length=1)] = None
+
+
+class SuggestedRequestUpsertResponse(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    entry: SuggestedRequestRuntimeEntry
+    request_key: Annotated[str, Field(alias="requestKey")]
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["ok"]
+
+
+class SystemSessionError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["system_session"]
+    message: str
+    session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["error"]
 
 
 class ToolCallResponseConflictResponse(CodexModel):
@@ -1757,6 +1980,22 @@ class UpsertSessionTranscriptEntryResponse200(CodexModel):
     entry: Annotated[TranscriptEntry, Field(description="The entry as stored, after merging")]
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+
+
+class UpsertSuggestedSessionRequestResponse4001(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["missing_suggestion"]
+    message: str
+    status: Literal["invalid_request"]
+
+
+UpsertSuggestedSessionRequestResponse400 = TypeAliasType(
+    "UpsertSuggestedSessionRequestResponse400",
+    ApiError | UpsertSuggestedSessionRequestResponse4001,
+)
 
 
 KeyPathItem = TypeAliasType("KeyPathItem", Annotated[str, Field(max_length=500)])
@@ -2020,6 +2259,36 @@ class WriteSkillConfigResponse200(CodexModel):
     status: Literal["ok"]
 
 
+class AgentExtensionModule(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent_id: Annotated[str, Field(alias="agentId")]
+    capabilities: AgentExtensionCapabilities
+    compatibility: AgentExtensionCompatibility
+    diagnostics: list[str]
+    display_name: Annotated[str, Field(alias="displayName")]
+    entrypoint_path: Annotated[str, Field(alias="entrypointPath")]
+    events: list[str]
+    isolation: Annotated[
+        Literal["worker_thread"] | None,
+        Field(description="Each module runs in its own worker thread (bridge extension)"),
+    ] = None
+    manifest_path: Annotated[str | None, Field(alias="manifestPath")]
+    module_name: Annotated[str, Field(alias="moduleName")]
+    name: str
+    origin: AgentExtensionOrigin
+    restarts: Annotated[
+        float | None,
+        Field(
+            description="How often the module's thread was restarted after a handler timeout or crash (bridge extension)"
+        ),
+    ] = None
+    trust: AgentExtensionTrust
+    version: str
+
+
 class Controls(CodexModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -2240,6 +2509,17 @@ class GetSessionControlsResponse200(CodexModel):
     status: Literal["ok"]
 
 
+class ListAgentExtensionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    loaded_at: Annotated[str, Field(alias="loadedAt")]
+    modules: list[AgentExtensionModule]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["ok"]
+
+
 class ListCollaborationModesResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2334,6 +2614,44 @@ class ListSkillsResponse200(CodexModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
 
 
+class OrchestratorJob(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    attempts: float
+    cancel_requested_at: Annotated[str | None, Field(alias="cancelRequestedAt")]
+    completed_at: Annotated[str | None, Field(alias="completedAt")]
+    created_at: Annotated[str, Field(alias="createdAt")]
+    dedupe_key: Annotated[str | None, Field(alias="dedupeKey")]
+    error: Annotated[str | None, Field(description="`<code>: <message>` of the last failure")]
+    error_code: Annotated[
+        str | None,
+        Field(
+            alias="errorCode",
+            description="Machine-readable code of the last failure (bridge extension)",
+        ),
+    ] = None
+    id: str
+    last_attempt_at: Annotated[str | None, Field(alias="lastAttemptAt")]
+    max_attempts: Annotated[float, Field(alias="maxAttempts")]
+    next_attempt_at: Annotated[str | None, Field(alias="nextAttemptAt")]
+    payload: dict[str, Any]
+    priority: Literal["interactive", "background"]
+    progress: Annotated[
+        dict[str, Any] | None,
+        Field(description="Last progress the worker reported (bridge extension)"),
+    ] = None
+    project_id: Annotated[str, Field(alias="projectId")]
+    result: dict[str, Any] | None
+    running_context: Annotated[OrchestratorJobRunningContext, Field(alias="runningContext")]
+    source_session_id: Annotated[str | None, Field(alias="sourceSessionId")]
+    started_at: Annotated[str | None, Field(alias="startedAt")]
+    state: Literal["queued", "running", "completed", "failed", "canceled"]
+    type: str
+    version: float
+
+
 class ReadSessionResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2412,6 +2730,41 @@ class SessionSettingsLockedResponse(CodexModel):
     session_id: Annotated[str, Field(alias="sessionId")]
     settings: dict[str, Any]
     status: Literal["locked"]
+
+
+class CancelOrchestratorJobResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["ok"]
+
+
+class CancelOrchestratorJobResponse409(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["already_terminal"]
+
+
+class GetOrchestratorJobResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["ok"]
+
+
+class ListProjectOrchestratorJobsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[OrchestratorJob]
 
 
 SessionSettingsGetResponse = TypeAliasType(
