@@ -3,7 +3,8 @@
 // app-server and the scripted fake model: a streamed answer, the chat restored after being
 // hidden, a file-change approval previewed as a diff and accepted by clicking its code
 // lens, the Tool Activity tree, a command approval accepted from a notification while the
-// chat is hidden, and the session back after a window reload. Screenshots:
+// chat is hidden, the session back after a window reload, and a turn and an approval that
+// live on through reloads (the shared bridge outlives the extension host). Screenshots:
 // artifacts/screenshots/chat-*.png.
 //   npm run package && node test/e2e/ui/chat.mjs
 import fs from 'node:fs';
@@ -100,6 +101,31 @@ try {
     await chat.getByText(/Hello from the e2e fake model/).first().waitFor();
     ui.lap('session restored after a window reload');
     await ui.screenshot('6-after-reload');
+
+    // 8. Reloads while a turn streams and while an approval waits: the shared bridge outlives
+    //    the extension host, so the turn goes on to its end and the approval stays answerable.
+    const reload = async () => {
+      await ui.page.reload();
+      await ui.waitForWorkbench();
+      await ui.openViewContainer('Codex');
+      chat = await ui.webviewFrame({ containing: '#composer-input', timeout: 60_000 });
+    };
+    await send('slow');
+    await chat.getByText(/\bs3\b/).first().waitFor({ timeout: 30_000 });
+    await reload();
+    await chat.getByText(/\bs200\b/).first().waitFor({ timeout: 60_000 });
+    ui.lap('the turn streamed on through the reload');
+    await send('run command: echo survived > survived-reload.txt');
+    await chat.locator('.approval-card').filter({ hasText: 'survived-reload' }).last().waitFor({ timeout: 30_000 });
+    await reload();
+    const card = chat.locator('.approval-card').filter({ hasText: 'survived-reload' }).last();
+    await card.waitFor({ timeout: 30_000 });
+    await ui.screenshot('7-approval-after-reload');
+    await card.getByRole('button', { name: 'Accept', exact: true }).click();
+    const ran = path.join(fixture.workspace, 'survived-reload.txt');
+    for (let i = 0; i < 300 && !fs.existsSync(ran); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!fs.existsSync(ran)) throw new Error('the approval accepted after the reload did not reach the runtime');
+    ui.lap('approval raised before the reload accepted after it; the command ran');
   });
 } finally {
   await fixture.close();
