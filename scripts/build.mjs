@@ -27,7 +27,10 @@ const entries = [
   // Always minified: `codex-manager serve` and the editor parse this bundle on every start,
   // and parsing ~1.7 MiB of readable source was a third of start-up (bench/RESULTS.md);
   // the linked source map keeps stack traces readable.
-  { name: 'server-main', src: 'server/main.ts', ...node, minify: true, keepNames: true },
+  { name: 'server-main', src: 'server/main.ts', ...node, minify: true, keepNames: true, plugins: [editorServerApart()] },
+  // The editor front door and its language-server library (~200 KiB), only for `--stdio`:
+  // a bundle of its own, so `serve` never parses it (see editorServerApart).
+  { name: 'transports/editor/editor-server', src: 'server/transports/editor/editor-server.ts', ...node, minify: true, keepNames: true },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
   // Each agent extension module runs in a worker thread started from this file.
   { name: 'extension-worker', src: 'server/extensions/module-worker.ts', ...node },
@@ -49,6 +52,25 @@ const builds = entries.filter((e) => fs.existsSync(path.join(root, e.src))).map(
   legalComments: 'none',
   ...opts,
 }));
+
+/**
+ * server/main.ts loads the editor front door with `await import(...)` in editor mode only,
+ * but a bundler inlines it, so every start paid for parsing it. Left external here, the
+ * import becomes a require of dist/transports/editor/editor-server.js (its own bundle, above).
+ * It shares no state with the main bundle: it gets the running bridge as a value.
+ */
+function editorServerApart() {
+  return {
+    name: 'editor-server-apart',
+    setup(build) {
+      // The import resolves to a shim that `require`s the other bundle at run time (a plain
+      // require: the main bundle runs from a vm.Script, where `import()` has no referrer).
+      build.onResolve({ filter: /\/transports\/editor\/editor-server$/ }, () => ({ path: 'editor-server', namespace: 'editor-server-apart' }));
+      build.onLoad({ filter: /.*/, namespace: 'editor-server-apart' }, () => ({ contents: 'module.exports = require("./transports/editor/editor-server.js");', loader: 'js' }));
+      build.onResolve({ filter: /^\.\/transports\/editor\/editor-server\.js$/ }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
 
 /** dist/server.js: the loader, stamped with the bundle's content hash (names its code cache). */
 function writeServerLoader({ cache = true } = {}) {

@@ -51,6 +51,11 @@ if (file && (!cachedData || script.cachedDataRejected)) {
       const temp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
       fs.renameSync(temp, file);
+      // Keep the few newest caches (several installed versions may run); drop older builds'.
+      const dir = path.dirname(file);
+      const caches = fs.readdirSync(dir).filter((n) => /^server-[0-9a-f]{16}-.*\.bin$/.test(n))
+        .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
+      for (const old of caches.slice(4)) fs.rmSync(path.join(dir, old.n), { force: true });
     } catch {
       // a cache is an optimisation only
     }

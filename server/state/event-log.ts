@@ -14,7 +14,7 @@ export interface LoggedEvent {
 
 export type ReplayResult =
   | { ok: true; events: LoggedEvent[] }
-  /** The ring no longer holds every event after `since`: the client must reload state. */
+  /** The ring no longer holds every event after `since`, or `since` is beyond the last seq: the client must reload state. */
   | { ok: false; reason: 'resync_required'; oldestSeq: number; lastSeq: number };
 
 export interface EventLogOptions {
@@ -118,7 +118,10 @@ export class EventLog {
    * signal when some were evicted.
    */
   since(since: number, max = Infinity): ReplayResult {
-    if (since >= this.lastSeq) return { ok: true, events: [] };
+    // A seq this log never issued is from another bridge run (or a client's mistake): an
+    // empty answer would look like "nothing missed", so the caller must resync instead.
+    if (since > this.lastSeq) return { ok: false, reason: 'resync_required', oldestSeq: this.oldestSeq, lastSeq: this.lastSeq };
+    if (since === this.lastSeq) return { ok: true, events: [] };
     if (since + 1 < this.oldestSeq) {
       return { ok: false, reason: 'resync_required', oldestSeq: this.oldestSeq, lastSeq: this.lastSeq };
     }

@@ -19,7 +19,7 @@ describe('EventLog', () => {
     assert.ok(r.ok);
     assert.deepEqual(r.events.map((e) => e.seq), [3, 4, 5]);
     assert.deepEqual(log.since(5), { ok: true, events: [] });
-    assert.deepEqual(log.since(99), { ok: true, events: [] });
+    assert.deepEqual(log.since(99), { ok: false, reason: 'resync_required', oldestSeq: 1, lastSeq: 5 }, 'a seq never issued is never an empty replay');
   });
 
   it('is bounded by count and signals resync when the gap is gone', () => {
