@@ -2,14 +2,21 @@
 // derived from the root package.json, which is the VS Code extension's manifest and private.
 // Derived, not written by hand, so the version, licence and repository have one source.
 //
-// What the package holds: the two bundles (dist/cli.js, dist/server.js: esbuild inlines every
-// JavaScript dependency, so there are no `dependencies`), README, CHANGELOG, LICENSE. The
+// What the package holds: the bundles (dist/cli.js; dist/server.js, the loader of
+// dist/server-main.js, which requires the editor front door's bundle only in editor mode;
+// dist/extension-worker.js, the thread each agent extension runs in: esbuild inlines every
+// JavaScript dependency, so there are no `dependencies`), the shipped supervisor extension
+// (agents/supervisor, loaded by `serve`), README, CHANGELOG, LICENSE. The
 // bridge needs the `codex` runtime: the pinned @openai/codex is an *optional* dependency, so
 // `npm install -g` brings the tested version along where its platform binary exists and still
 // succeeds where it does not (then the bridge finds a `codex` on PATH, or says how to get one).
 
 /** Files of the staged package, relative to the stage folder (npm's `files`). */
-export const CLI_PACKAGE_FILES = ['dist/cli.js', 'dist/server.js', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+export const CLI_PACKAGE_FILES = [
+  'dist/cli.js', 'dist/server.js', 'dist/server-main.js', 'dist/transports/editor/editor-server.js', 'dist/extension-worker.js',
+  'agents/supervisor/extension.manifest.json', 'agents/supervisor/events.mjs', 'agents/supervisor/AGENTS.md',
+  'README.md', 'CHANGELOG.md', 'LICENSE',
+];
 
 /** @param {Record<string, any>} root the root package.json */
 export function cliManifest(root) {

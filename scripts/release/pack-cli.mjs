@@ -22,7 +22,10 @@ const stage = path.join(ROOT, '.tmp', 'cli-package');
 fs.rmSync(stage, { recursive: true, force: true });
 fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
 const sources = { 'README.md': 'cli/README.md' };
-for (const file of CLI_PACKAGE_FILES) fs.copyFileSync(path.join(ROOT, sources[file] ?? file), path.join(stage, file));
+for (const file of CLI_PACKAGE_FILES) {
+  fs.mkdirSync(path.dirname(path.join(stage, file)), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, sources[file] ?? file), path.join(stage, file));
+}
 fs.chmodSync(path.join(stage, 'dist', 'cli.js'), 0o755);
 fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
