@@ -42,7 +42,7 @@ export interface FrameTarget {
  * the ring never pins frame strings).
  */
 export class FrameBuilder {
-  /** A few hundred distinct methods at most; normalizing each once keeps the hot path cheap. */
+  /** Runtime method (a server request's prefixed with `?`) -> its `app_server.*` type; a few hundred at most, each computed once. */
   private readonly normalized = new Map<string, string>();
 
   constructor(private readonly log: EventLog, private readonly sessionInfo: (threadId: string) => SessionInfo | null) {}
@@ -87,10 +87,14 @@ export class FrameBuilder {
   }
 
   private signalFrame(event: LoggedEvent, message: RuntimeMessage & { requestId?: string }, signalType: 'notification' | 'request'): string {
-    let normalized = this.normalized.get(message.method);
-    if (normalized === undefined) this.normalized.set(message.method, (normalized = normalizeMethod(message.method)));
-    // codex-manager's `eventType` is the frame type itself (`app_server.turn.started`).
-    const eventType = signalType === 'request' ? `app_server.request.${normalized}` : `app_server.${normalized}`;
+    // codex-manager's `eventType` is the frame type itself (`app_server.turn.started`,
+    // `app_server.request.item.tool.call`), computed once per method and kind.
+    const key = signalType === 'request' ? `?${message.method}` : message.method;
+    let eventType = this.normalized.get(key);
+    if (eventType === undefined) {
+      eventType = `app_server.${signalType === 'request' ? 'request.' : ''}${normalizeMethod(message.method)}`;
+      this.normalized.set(key, eventType);
+    }
     const params = message.params ?? {};
     const turn = params.turn as { id?: string } | undefined;
     const payload = {
