@@ -94,21 +94,32 @@ def run_example(example_id: str, code: str, python: str, env: dict[str, str], br
     script = workspace / f"example_{re.sub(r'[^A-Za-z0-9]', '_', example_id)}.py"
     script.write_text(adapt(code, session_id=session_id, turn_id=turn_id, workspace=workspace))
     process = subprocess.Popen(
-        [python, str(script)], cwd=str(workspace), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [python, str(script)],
+        cwd=str(workspace),
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         if listens:
             # Let it connect, then make something happen in its session; stop it after a while.
             time.sleep(2.0)
+            # A listener that starts slowly (imports on a busy machine) gets a second turn later.
             with httpx.Client(base_url=bridge.url, headers=bridge.headers, timeout=30) as http:
                 for approval in http.get(f"/api/sessions/{session_id}/approvals").json()["data"]:
                     http.post(f"/api/approvals/{approval['approvalId']}/decision", json={"decision": "accept"})
+                time.sleep(3.0)
+                http.post(f"/api/sessions/{session_id}/messages", json={"text": "hello"})
             try:
                 out, err = process.communicate(timeout=LISTEN_SECONDS)
             except subprocess.TimeoutExpired:
                 process.terminate()
                 out, err = process.communicate(timeout=10)
                 assert "Traceback" not in err, f"{example_id} failed while listening:\n{err}\n{out}"
+                if "<session-id>" in code:
+                    # It listened to the session that just had activity: its handlers printed.
+                    assert out.strip(), f"{example_id} heard nothing from its session:\n{err}"
                 return
         else:
             out, err = process.communicate(timeout=150)

@@ -49,6 +49,10 @@ describe('HTTP + WebSocket stream against the real codex app-server', function (
     const delta = await ws.waitFor((f) => f.type === 'app_server.item.agent_message.delta');
     assert.deepEqual(Object.keys(delta.payload as object).sort(), ['context', 'eventType', 'method', 'params', 'receivedAt', 'session', 'signalType', 'source']);
     assert.equal((delta.payload as { session: { id: string } }).session.id, sessionId);
+    assert.equal((delta.payload as { eventType: string }).eventType, delta.type, 'codex-manager: eventType is the frame type');
+    const request = ws.frames.find((f) => f.type.startsWith('app_server.request.'));
+    assert.ok(request, 'the approval request as a normalized signal');
+    assert.equal((request.payload as { eventType: string }).eventType, request.type);
     assert.ok(ws.frames.some((f) => f.type === 'thread_token_usage_updated'), 'aliases are sent');
     ws.close();
   });

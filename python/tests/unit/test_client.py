@@ -475,3 +475,34 @@ def test_typed_none_means_not_given_unless_the_field_can_be_null() -> None:
     assert rec.body() == {"projectId": None}
     cm.typed.sessions.create(cwd=None, model="m", validate=False)
     assert rec.body() == {"model": "m"}
+
+
+def test_codex_manager_typed_names_and_parse() -> None:
+    # codex-manager's docs import its model names from codex_manager.typed.
+    from codex_manager.typed import CreateSessionRequest, CreateSessionResponse, ReadSessionResponse, SessionSummary
+
+    assert CreateSessionResponse is m.CreateSessionResponse200
+    assert ReadSessionResponse is m.ReadSessionResponse200
+    assert CreateSessionRequest(cwd="/w", model="gpt-5").model_dump(by_alias=True, exclude_none=True) == {
+        "cwd": "/w",
+        "model": "gpt-5",
+    }
+    assert "sessionControls" in SessionSummary.model_json_schema(by_alias=True)["properties"]
+    cm = sync_client(Recorder())
+    settings = {"status": "ok", "sessionId": "s", "scope": "session", "settings": {}}
+    # Our operation keys and codex-manager's (sessions.settings.get) both parse.
+    assert cm.typed.parse("sessions.settings_get", settings) == cm.typed.parse("sessions.settings.get", settings)
+    with pytest.raises(ValueError, match="no typed contract"):
+        cm.typed.parse("sessions.nothing", {})
+
+
+def test_allow_statuses_defaults_are_codex_managers() -> None:
+    no_turn = {"status": "no_active_turn", "sessionId": "s", "code": "conflict", "message": "no turn"}
+    cm = sync_client(lambda r: httpx.Response(409, json=no_turn))
+    assert cm.sessions.interrupt(session_id="s") == no_turn
+    invalid = {"status": "error", "code": "invalid_request", "message": "bad"}
+    cm = sync_client(lambda r: httpx.Response(400, json=invalid))
+    assert cm.sessions.send_message(session_id="s", text="hi") == invalid
+    unavailable = {"status": "error", "code": "runtime_unavailable", "message": "down"}
+    cm = sync_client(lambda r: httpx.Response(503, json=unavailable))
+    assert cm.approvals.decide(approval_id="a", decision="accept") == unavailable
