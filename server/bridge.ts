@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { resolveCodexBinary } from './appserver/codex-binary';
+import { openCheckpoints, type CheckpointOptions, type CheckpointRecorder } from './checkpoints';
 import { RuntimeSupervisor, type SupervisorOptions } from './appserver/supervisor';
 import { SessionsForProjects } from './domain/project-sessions';
 import { ProjectService } from './domain/projects';
@@ -42,6 +43,8 @@ export interface BridgeOptions {
    * harness that manages them); null unlocks; undefined leaves the stored state as is.
    */
   lockDefaults?: string | null;
+  /** Checkpoint size cap and retention (defaults in server/checkpoints). */
+  checkpoints?: Partial<CheckpointOptions>;
 }
 
 /**
@@ -52,6 +55,8 @@ export interface BridgeOptions {
 export class Bridge {
   private constructor(
     readonly services: BridgeServices,
+    /** Records checkpoints from runtime notifications; `idle()` waits for its writes. */
+    readonly checkpointRecorder: CheckpointRecorder,
     readonly operations: OperationTable,
   ) {}
 
@@ -127,12 +132,13 @@ export class Bridge {
       if (event.type === 'session_deleted') void sessionSettings.forgetSession((event.payload as { sessionId: string }).sessionId);
     });
     const projects = await ProjectService.open(store, new SessionsForProjects(index, sessions), events);
+    const checkpoints = await openCheckpoints(store, events, opts.checkpoints);
     const services: BridgeServices = {
-      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store,
+      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, checkpoints: checkpoints.service, tracker, events, store,
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
-    const bridge = new Bridge(services, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }));
+    const bridge = new Bridge(services, checkpoints.recorder, createOperationTable(services, { validateReplies: opts.validateReplies ?? false, ...(opts.onReply ? { onReply: opts.onReply } : {}) }));
     await runtimeReady;
     return bridge;
   }
@@ -144,6 +150,7 @@ export class Bridge {
 
   async stop(): Promise<void> {
     await this.services.runtime.stop();
+    await this.checkpointRecorder.idle();
     await this.services.store.close();
   }
 
