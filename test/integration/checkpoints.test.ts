@@ -156,6 +156,23 @@ describe('checkpoints against the real codex app-server', function () {
     assert.equal(fs.existsSync(ws('n-new.txt')), false);
   });
 
+  it('records a rename and a deletion, and undoes both', async () => {
+    fs.writeFileSync(ws('mv-src.txt'), 'moving\nalong\n');
+    fs.writeFileSync(ws('rm.txt'), 'to be deleted\n');
+    const sessionId = await newSession();
+    const turnId = await patchTurn(sessionId, ['*** Update File: mv-src.txt', '*** Move to: mv-dst.txt', '@@', '-moving', '+moved', ' along', '*** Delete File: rm.txt'].join('\n'));
+    assert.equal(fs.existsSync(ws('mv-src.txt')), false);
+    assert.equal(read('mv-dst.txt').toString(), 'moved\nalong\n');
+    assert.equal(fs.existsSync(ws('rm.txt')), false);
+    const [checkpoint] = (await list(sessionId)).filter((c) => c.turnId === turnId);
+    assert.deepEqual(checkpoint!.files.map((f) => [path.basename(f.path), f.change]).sort(), [['mv-dst.txt', 'moved-to'], ['mv-src.txt', 'moved-from'], ['rm.txt', 'deleted']]);
+    const restored = await restore(sessionId, turnId);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.equal(read('mv-src.txt').toString(), 'moving\nalong\n');
+    assert.equal(fs.existsSync(ws('mv-dst.txt')), false);
+    assert.equal(read('rm.txt').toString(), 'to be deleted\n');
+  });
+
   it('snapshots before an approved change is applied (read-only sandbox, on-request)', async () => {
     fs.writeFileSync(ws('ap.txt'), 'keep me\n');
     const sessionId = await newSession('read-only');
