@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ActivityTree } from './activity/activity-tree';
 import type { Core, createCore } from './core';
-import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, LENS_COMMANDS } from './ids';
+import { ACTIVITY_VIEW, CHAT_VIEW, CHECKPOINT_COMMANDS, COMMANDS, LENS_COMMANDS } from './ids';
 import type { CodexManagerApi } from './shell';
 import { CodexStatusBar } from './status-bar';
 
@@ -16,6 +16,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 const CORE_COMMANDS = [
   COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime,
   ...Object.values(LENS_COMMANDS),
+  ...Object.values(CHECKPOINT_COMMANDS),
 ];
 
 /**
