@@ -49,7 +49,7 @@ export class CheckpointActions {
     const pairs = files.map((f) => this.sides(turnId, f));
     const commands = await vscode.commands.getCommands(true);
     if (commands.includes('vscode.changes')) {
-      await vscode.commands.executeCommand('vscode.changes', `Codex: changes of the turn (${files.length} files)`, pairs.map((p) => [p.uri, p.left, p.right]));
+      await vscode.commands.executeCommand('vscode.changes', 'Codex: changes of the turn', pairs.map((p) => [p.uri, p.left, p.right]));
     } else {
       for (const p of pairs) await vscode.commands.executeCommand('vscode.diff', p.left, p.right, `${path.basename(p.uri.fsPath)} (before ↔ after the turn)`, { preview: false });
     }

@@ -23,6 +23,11 @@ export const FileRecordSchema = z.object({
   /** The file after the turn's last change to it (null until a change to it completes). */
   after: FileStateSchema.nullable(),
   /** add | delete | update | move-from | move-to, in the order the turn applied them. */
+  /**
+   * What the bridge itself last wrote there (undoing some hunks): the state a later restore
+   * expects instead of `after`, which keeps describing the turn's own change.
+   */
+  current: FileStateSchema.optional(),
   kinds: z.array(z.string()),
   itemIds: z.array(z.string()),
   /** The before-state was derived from the change's diff (the runtime had already written). */

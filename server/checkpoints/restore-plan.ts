@@ -32,7 +32,7 @@ export function planRestore(doc: CheckpointDoc, turnId: string, scope: Scope, on
     for (const checkpoint of involved) {
       for (const record of checkpoint.files) {
         if (files.has(record.path)) continue; // the earliest involved turn holds the state to go back to
-        files.set(record.path, { path: record.path, target: record.before, expected: lastTouch(record.path)?.record.after ?? null });
+        files.set(record.path, { path: record.path, target: record.before, expected: leftState(lastTouch(record.path)?.record) });
       }
     }
     return { turnIds: involved.map((c) => c.turnId), files: [...files.values()] };
@@ -40,14 +40,19 @@ export function planRestore(doc: CheckpointDoc, turnId: string, scope: Scope, on
   const records = scope === 'file' ? from.files.filter((f) => f.path === onlyPath) : from.files;
   const files = records.map((record): PlannedFile => {
     const last = lastTouch(record.path);
-    const planned: PlannedFile = { path: record.path, target: record.before, expected: record.after };
+    const planned: PlannedFile = { path: record.path, target: record.before, expected: leftState(record) };
     if (last && last.checkpoint.turnId !== from.turnId) {
       planned.laterTurn = last.checkpoint.turnId;
-      planned.expected = last.record.after;
+      planned.expected = leftState(last.record);
     }
     return planned;
   });
   return { turnIds: [from.turnId], files };
+}
+
+/** The state the file was last left in by the turn or by the bridge's own partial undo. */
+function leftState(record: FileRecord | undefined): FileState | null {
+  return record?.current ?? record?.after ?? null;
 }
 
 export function sameState(a: FileState | null, b: FileState): boolean {

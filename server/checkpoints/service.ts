@@ -46,7 +46,7 @@ export class CheckpointService {
       const after = record.after ? await this.text(record.after) : null;
       const current = await readText(record.path);
       const now = await stateOnDisk(record.path);
-      const state: 'restored' | 'as-left' | 'changed-since' = sameState(now, record.before) ? 'restored' : record.after && sameState(record.after, now) ? 'as-left' : 'changed-since';
+      const state: 'restored' | 'as-left' | 'changed-since' = sameState(now, record.before) ? 'restored' : sameState(record.current ?? record.after, now) ? 'as-left' : 'changed-since';
       files.push({
         path: record.path, change: changeOf(record), state, before, current,
         diff: unifiedDiff(record.path, before ?? '', current ?? ''),
@@ -95,9 +95,24 @@ export class CheckpointService {
     const next = current === null ? undefined : undoHunk(current, hunk);
     if (next === undefined) throw new CheckpointConflict([{ path: file, reason: `the lines of hunk ${hunkIndex} are no longer in the file` }]);
     await writeFileAtomic(file, next, { mode: await modeOf(file) });
+    await this.recordOwnWrite(threadId, turnId, file, Buffer.from(next, 'utf8'));
     const files = [{ path: file, action: 'written' as const }];
     this.events.append('checkpoint_restored', threadId, { threadId, turnId, scope: 'hunk', path: file, hunk: hunkIndex, turnIds: [turnId], files, forced: false, by: actor });
     return { status: 'restored', turnIds: [turnId], files, forced: false };
+  }
+
+  /**
+   * The bridge's own partial undo is not "changed since by something else": the file's
+   * recorded after-state follows it, so a later restore of the turn is not refused.
+   * (The hunks stay those of the turn's original change.)
+   */
+  private async recordOwnWrite(threadId: string, turnId: string, file: string, bytes: Buffer): Promise<void> {
+    const blob = await this.docs.blobs.put(bytes);
+    await this.docs.update(threadId, (doc) => {
+      const record = doc.checkpoints.find((c) => c.turnId === turnId)?.files.find((f) => f.path === file);
+      if (record) record.current = { exists: true, blob, size: bytes.length };
+      return doc;
+    });
   }
 
   private checkpoint(threadId: string, turnId: string): CheckpointRecord {

@@ -111,6 +111,10 @@ describe('checkpoints against the real codex app-server', function () {
     assert.equal(again.status, 409);
     const missing = await t.bridge.call('restoreSessionCheckpointHunk', { params: { sessionId, turnId }, body: { path: ws('h.txt'), hunk: 7 } });
     assert.equal(missing.status, 404);
+    // The bridge's own partial undo is not a conflict for undoing the rest of the turn.
+    const rest = await restore(sessionId, turnId);
+    assert.equal(rest.status, 200, JSON.stringify(rest.body));
+    assert.equal(read('h.txt').toString(), lines.join('\n') + '\n');
   });
 
   it('refuses a restore after an outside edit, naming the file and changing nothing; force restores', async () => {
