@@ -31,7 +31,8 @@ export class CheckpointDocs {
   async open(): Promise<void> {
     const names = await fs.readdir(path.join(this.store.dataDir, DIR)).catch(() => [] as string[]);
     for (const name of names) if (name.endsWith('.json')) await this.doc(name.slice(0, -5));
-    await this.blobs.sweep(this.referenced());
+    // Not awaited: start-up does not wait for housekeeping (fresh blobs are never swept).
+    void this.blobs.sweep(this.referenced()).catch(() => undefined);
   }
 
   read(threadId: string): CheckpointDoc | undefined {
