@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoggedEvent } from '../../server/state/event-log';
@@ -66,6 +67,12 @@ describe('checkpoints against the real codex app-server', function () {
     assert.equal(read('u1.txt').toString(), 'ALPHA\nbeta\n', 'the patch was applied');
     assert.ok(fs.existsSync(ws('u3.txt')));
 
+    // Not a git repository: the snapshots are the bridge's own content-addressed blobs.
+    assert.equal(fs.existsSync(ws('.git')), false);
+    const blobs = path.join(t.dataDir, 'checkpoints', 'blobs');
+    const stored = fs.readdirSync(blobs).flatMap((shard) => fs.readdirSync(path.join(blobs, shard)));
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    assert.ok(stored.includes(sha(before1)) && stored.includes(sha(before2)), 'the files before the turn are kept by content hash');
     const created = t.events().find((e) => e.type === 'checkpoint_created' && (e.payload as { turnId: string }).turnId === turnId);
     assert.ok(created, 'checkpoint_created on the stream');
     const [checkpoint, ...others] = await list(sessionId);
