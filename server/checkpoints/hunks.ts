@@ -1,4 +1,4 @@
-import { structuredPatch } from 'diff';
+import { diffArrays, structuredPatch } from 'diff';
 
 /**
  * The hunks between two versions of a file (a turn's before and after), for per-hunk
@@ -38,20 +38,34 @@ export function unifiedDiff(file: string, before: string, after: string): string
 
 /**
  * Replaces hunk `hunk`'s after-lines with its before-lines in `current`, which must still
- * hold the hunk's after-lines at the same place relative to the rest of the turn's
- * change (the hunks before it may have been undone already, so the position is found
- * by content around the expected line). Returns undefined when they are not there.
+ * hold them. Other hunks may have been undone, or lines added elsewhere, since the turn:
+ * given the turn's `after` text, the hunk's position is carried over to `current` by
+ * diffing the two, then confirmed by content. Returns undefined when the lines are gone.
  */
-export function undoHunk(current: string, hunk: TurnHunk): string | undefined {
+export function undoHunk(current: string, hunk: TurnHunk, after?: string): string | undefined {
   const { lines: cur, trailingNewline } = splitLines(current);
   const afterLines = hunk.lines.filter((l) => l[0] === '+').map((l) => l.slice(1));
   const beforeLines = hunk.lines.filter((l) => l[0] === '-').map((l) => l.slice(1));
-  const expected = hunk.afterStart - 1;
+  const expected = after === undefined ? hunk.afterStart - 1 : mapLine(splitLines(after).lines, cur, hunk.afterStart - 1);
   const at = nearestMatch(cur, afterLines, expected);
   if (at === undefined) return undefined;
   const next = [...cur.slice(0, at), ...beforeLines, ...cur.slice(at + afterLines.length)];
   if (next.length === 0) return '';
   return next.join('\n') + (trailingNewline ? '\n' : '');
+}
+
+/** Where 0-based line `line` of `from` is in `to` (the nearest place when it was removed). */
+function mapLine(from: string[], to: string[], line: number): number {
+  let a = 0; // position in `from`
+  let b = 0; // position in `to`
+  for (const part of diffArrays(from, to)) {
+    const n = part.count ?? part.value.length;
+    if (part.added) { b += n; continue; }
+    if (line < a + n) return part.removed ? b : b + (line - a);
+    a += n;
+    if (!part.removed) b += n;
+  }
+  return b;
 }
 
 function splitLines(text: string): { lines: string[]; trailingNewline: boolean } {

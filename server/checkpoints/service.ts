@@ -88,11 +88,12 @@ export class CheckpointService {
     const record = this.checkpoint(threadId, turnId).files.find((f) => f.path === file);
     if (!record) throw new BridgeError('not_found', `turn ${turnId} did not change ${file}`);
     if (!record.after || record.before.tooLarge || record.after.tooLarge) throw new CheckpointConflict([{ path: file, reason: 'the turn\'s change to this file was not fully recorded' }]);
-    const hunks = turnHunks((await this.text(record.before)) ?? '', (await this.text(record.after)) ?? '');
+    const after = (await this.text(record.after)) ?? '';
+    const hunks = turnHunks((await this.text(record.before)) ?? '', after);
     const hunk = hunks[hunkIndex];
     if (!hunk) throw new BridgeError('not_found', `turn ${turnId} changed ${file} in ${hunks.length} hunk(s); there is no hunk ${hunkIndex}`);
     const current = await readText(file);
-    const next = current === null ? undefined : undoHunk(current, hunk);
+    const next = current === null ? undefined : undoHunk(current, hunk, after);
     if (next === undefined) throw new CheckpointConflict([{ path: file, reason: `the lines of hunk ${hunkIndex} are no longer in the file` }]);
     await writeFileAtomic(file, next, { mode: await modeOf(file) });
     await this.recordOwnWrite(threadId, turnId, file, Buffer.from(next, 'utf8'));

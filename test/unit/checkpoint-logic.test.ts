@@ -27,6 +27,16 @@ describe('checkpoint logic', () => {
     assert.equal(undoHunk(undoHunk(after, hunks[0]!)!, hunks[1]!), before);
   });
 
+  it('places a deletion hunk right after earlier hunks were undone, given the turn\'s after text', () => {
+    const before = 'a\nb\nc\nd\ne\n';
+    const after = 'a\nX\nY\nZ\nb\nc\ne\n'; // inserted X, Y, Z after a; removed d
+    const hunks = turnHunks(before, after);
+    assert.equal(hunks.length, 2);
+    const firstUndone = undoHunk(after, hunks[0]!, after)!;
+    assert.equal(firstUndone, 'a\nb\nc\ne\n');
+    assert.equal(undoHunk(firstUndone, hunks[1]!, after), before);
+  });
+
   it('finds a hunk that moved because lines were added above it, and says when it is gone', () => {
     const hunks = turnHunks('x\ny\n', 'x\nY\n');
     assert.equal(undoHunk('new top\nx\nY\n', hunks[0]!), 'new top\nx\ny\n');
