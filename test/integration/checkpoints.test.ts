@@ -224,3 +224,34 @@ describe('checkpoints against the real codex app-server', function () {
     assert.equal((await t.bridge.call('diffSessionCheckpoint', { params: { sessionId, turnId: 'no-such-turn' }, query: {} })).status, 404);
   });
 });
+
+describe('checkpoint limits against the real codex app-server', function () {
+  let t: TestBridge;
+  before(async () => { t = await startTestBridge({ checkpoints: { maxFileBytes: 64, maxPerThread: 2 } }); });
+  after(async () => { await t?.stop(); });
+
+  it('records a file over the size cap without its content and refuses to restore it; keeps the latest checkpoints per session', async () => {
+    const big = path.join(t.workspace, 'big.txt');
+    fs.writeFileSync(big, `${'x'.repeat(100)}\nlast\n`);
+    const created = await t.bridge.call('createSession', { body: { filesystemSandbox: 'workspace-write', approvalPolicy: 'never' } });
+    const sessionId = (created.body as { session: { sessionId: string } }).session.sessionId;
+    const turn = async (patch: string) => {
+      const sent = await t.bridge.call('sendSessionMessage', { params: { sessionId }, body: { text: `apply patch:\n${patch}` } });
+      const turnId = (sent.body as { turnId: string }).turnId;
+      await t.waitForEvent(isTurnCompleted(sessionId, turnId), 30_000);
+      await t.bridge.checkpointRecorder.idle();
+      return turnId;
+    };
+    const first = await turn('*** Update File: big.txt\n@@\n-last\n+changed');
+    const listed = async () => ((await t.bridge.call('listSessionCheckpoints', { params: { sessionId } })).body as { data: Checkpoint[] }).data;
+    assert.equal((await listed())[0]!.files[0]!.restorable, false);
+    const refused = await t.bridge.call('restoreSessionCheckpoint', { params: { sessionId, turnId: first }, body: { force: true } });
+    assert.equal(refused.status, 409);
+    assert.match((refused.body as { files: { reason: string }[] }).files[0]!.reason, /size cap/);
+
+    fs.writeFileSync(path.join(t.workspace, 'small.txt'), 's0\n');
+    const second = await turn('*** Update File: small.txt\n@@\n-s0\n+s1');
+    const third = await turn('*** Update File: small.txt\n@@\n-s1\n+s2');
+    assert.deepEqual((await listed()).map((c) => c.turnId), [second, third], 'the oldest checkpoint went');
+  });
+});
