@@ -91,6 +91,10 @@ export const COMPAT: Record<string, CompatEntry> = {
   listSessionApprovals: { command: 'sessions approvals list', expect: [410] },
   listSessionToolInput: { command: 'sessions tool-input list', expect: [410] },
   listSessionToolCalls: { command: 'sessions tool-calls list', expect: [410] },
+  listSessionCheckpoints: { command: 'sessions checkpoints list' },
+  diffSessionCheckpoint: { command: 'sessions checkpoints diff' },
+  restoreSessionCheckpoint: { command: 'sessions checkpoints restore' },
+  restoreSessionCheckpointHunk: { command: 'sessions checkpoints restore-hunk' },
   getSessionControls: { command: 'sessions controls get', expect: [404, 410] },
   applySessionControls: {
     command: 'sessions controls apply',

@@ -5,6 +5,7 @@ import { ProposedDocuments } from './approvals/proposed-documents';
 import { BridgeClient, type BridgeEvent } from './bridge/bridge-client';
 import { chatRequestHandler } from './chat/chat-requests';
 import { ChatView } from './chat/chat-view';
+import { createCheckpointFeature } from './checkpoints';
 import { createCommands, type CommandTable } from './commands';
 import { SETTINGS_SECTION } from './ids';
 import { ActiveSession } from './session/active-session';
@@ -36,6 +37,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const approvals = new ApprovalActions(bridge, proposed);
   const sessions = new SessionController(bridge, session, live, shell.activity);
 
+  const checkpoints = createCheckpointFeature({ bridge, documents: proposed, currentSessionId: () => session.current?.sessionId });
   const loadState = async () => chatStateOf(await sessions.snapshot(), live.runtime);
   const chat = new ChatView({
     extensionUri: context.extensionUri,
@@ -43,12 +45,12 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     currentSessionId: () => session.current?.sessionId,
     loadState,
     provisionalState: () => chatStateOf(emptySnapshot(bridge.lastSeq, session.current ?? null), live.runtime),
-    handle: chatRequestHandler({ sessions, approvals, loadState }),
+    handle: chatRequestHandler({ sessions, approvals, loadState, checkpoint: (turnId, action) => checkpoints.runOnTurn(turnId, action) }),
     log,
   });
   const revealChat = () => chat.reveal();
   const notifier = new ApprovalNotifier(bridge, approvals, () => chat.visible, revealChat);
-  const commands = createCommands({ bridge, sessions, approvals, revealChat, currentSessionId: () => session.current?.sessionId });
+  const commands = { ...createCommands({ bridge, sessions, approvals, revealChat, currentSessionId: () => session.current?.sessionId }), ...checkpoints.commands };
 
   const reloadViews = () => {
     void chat.refresh();
@@ -102,7 +104,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     },
     dispose() {
       for (const s of subscriptions) s.dispose();
-      for (const d of [notifier, chat, proposed, live, session, bridge]) d.dispose();
+      for (const d of [checkpoints.disposable, notifier, chat, proposed, live, session, bridge]) d.dispose();
     },
   };
 }

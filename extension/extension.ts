@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ActivityTree } from './activity/activity-tree';
 import type { Core, createCore } from './core';
-import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, LENS_COMMANDS } from './ids';
+import { ACTIVITY_VIEW, CHAT_VIEW, CHECKPOINT_COMMANDS, COMMANDS, LENS_COMMANDS } from './ids';
 import type { CodexManagerApi } from './shell';
 import { CodexStatusBar } from './status-bar';
 
@@ -18,6 +18,7 @@ const CORE_COMMANDS = [
   COMMANDS.restartBridge, COMMANDS.stopBridge,
   COMMANDS.cancelJob, COMMANDS.suggestReply,
   ...Object.values(LENS_COMMANDS),
+  ...Object.values(CHECKPOINT_COMMANDS),
 ];
 
 /**

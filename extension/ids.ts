@@ -30,6 +30,17 @@ export const LENS_COMMANDS = {
   showDiff: 'codexManager.approval.showDiff',
 } as const;
 
+/** Checkpoint commands: per turn (chat, Tool Activity) and per hunk (code lenses). */
+export const CHECKPOINT_COMMANDS = {
+  undoTurn: 'codexManager.checkpoint.undoTurn',
+  restoreToHere: 'codexManager.checkpoint.restoreToHere',
+  reviewChanges: 'codexManager.checkpoint.reviewChanges',
+  keepHunk: 'codexManager.checkpoint.keepHunk',
+  undoHunk: 'codexManager.checkpoint.undoHunk',
+  keepAll: 'codexManager.checkpoint.keepAll',
+  undoAll: 'codexManager.checkpoint.undoAll',
+} as const;
+
 /** `when`-clause context keys set by the extension. */
 export const CONTEXT_KEYS = {
   turnActive: 'codexManager.turnActive',

@@ -37,6 +37,8 @@ export const WebviewRequestSchema = z.discriminatedUnion('method', [
   /** A file change already in the transcript (no pending approval): the item's own unified diff for that path. */
   z.object({ method: z.literal('openItemDiff'), params: z.object({ itemId: z.string(), path: z.string(), diff: z.string() }) }),
   z.object({ method: z.literal('openFile'), params: z.object({ path: z.string() }) }),
+  /** A turn's checkpoint: undo the turn, restore to before it (later turns too), or review its changes. */
+  z.object({ method: z.literal('checkpoint'), params: z.object({ turnId: z.string().min(1), action: z.enum(['undoTurn', 'restoreToHere', 'reviewChanges']) }) }),
   z.object({ method: z.literal('insertCode'), params: z.object({ code: z.string() }) }),
   z.object({ method: z.literal('copyText'), params: z.object({ text: z.string() }) }),
 ]);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { resolveCodexBinary } from './appserver/codex-binary';
+import { openCheckpoints, type CheckpointOptions, type CheckpointRecorder } from './checkpoints';
 import { RuntimeSupervisor, type SupervisorOptions } from './appserver/supervisor';
 import { SessionsForProjects } from './domain/project-sessions';
 import { ProjectService } from './domain/projects';
@@ -49,6 +50,8 @@ export interface BridgeOptions {
   orchestrator?: OrchestratorOptions;
   /** Agent extensions: roots, trust mode, RBAC (default: the workspace's agents/ and the shipped ones, trust `warn`, loopback only). */
   extensions?: ExtensionOptions;
+  /** Checkpoint size cap and retention (defaults in server/checkpoints). */
+  checkpoints?: Partial<CheckpointOptions>;
 }
 
 /**
@@ -59,6 +62,8 @@ export interface BridgeOptions {
 export class Bridge {
   private constructor(
     readonly services: BridgeServices,
+    /** Records checkpoints from runtime notifications; `idle()` waits for its writes. */
+    readonly checkpointRecorder: CheckpointRecorder,
     readonly operations: OperationTable,
   ) {}
 
@@ -164,8 +169,9 @@ export class Bridge {
       { store, events, index, orchestrator, invoke: () => late.table!.invoke.bind(late.table) },
       { workspaceAgentsDir: path.join(sessionDefaults.cwd, 'agents'), ...opts.extensions },
     );
+    const checkpoints = await openCheckpoints(store, events, opts.checkpoints);
     const services: BridgeServices = {
-      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, tracker, events, store, orchestrator, extensions,
+      runtime, sessions, sessionIndex: index, projects, sessionSettings, ledger, pending, checkpoints: checkpoints.service, tracker, events, store, orchestrator, extensions,
       info: { version: BRIDGE_VERSION, startedAt, codexHome: opts.codexHome ?? process.env.CODEX_HOME ?? null },
     };
     wireRuntimeLifecycle(services);
@@ -175,7 +181,7 @@ export class Bridge {
       ...(opts.onReply ? { onReply: opts.onReply } : {}),
     });
     late.table = table;
-    const bridge = new Bridge(services, table);
+    const bridge = new Bridge(services, checkpoints.recorder, table);
     await runtimeReady;
     // Jobs recovered from the last run start once the runtime can serve their workers.
     await orchestrator.start();
@@ -191,6 +197,7 @@ export class Bridge {
     await this.services.extensions.stop();
     await this.services.orchestrator.stop();
     await this.services.runtime.stop();
+    await this.checkpointRecorder.idle();
     await this.services.store.close();
   }
 

@@ -39,6 +39,7 @@ export class App {
     this.transcript = new TranscriptView(this.store.items, md, this.frames, {
       openFile: (path) => void this.request('openFile', { path }),
       openItemDiff: (item, path) => this.openItemDiff(item, path),
+      checkpoint: (item, action) => void this.request('checkpoint', { turnId: item.turnId, action }),
       code: (action, code, button) => void this.codeAction(action, code, button),
       leave: () => this.composer.focus(),
     });

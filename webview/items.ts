@@ -1,4 +1,4 @@
-import { basename, dirname, formatDuration, h, icon, iconButton, uid } from './dom';
+import { basename, dirname, formatDuration, h, icon, iconButton, textButton, uid } from './dom';
 import type { MarkdownRenderer } from './markdown';
 import type { FileChange, ItemModel, ItemStatus } from './model';
 import { MarkdownView } from './streaming-markdown';
@@ -176,7 +176,12 @@ function fileChangeRow(item: ItemModel, ctx: RowContext): RowView {
   const title = h('span', { class: 'card-title' });
   const totals = h('span', { class: 'row-meta diffstat' });
   const list = h('ul', { class: 'file-list' });
-  el.append(heading, h('div', { class: 'card' }, h('div', { class: 'card-head' }, status, title, totals), list));
+  // Once applied, the turn's checkpoint can be undone or reviewed from here.
+  const checkpoint = h('span', { class: 'row-actions checkpoint-actions' },
+    textButton('Undo turn', { class: 'link', 'data-action': 'checkpoint', 'data-checkpoint': 'undoTurn', title: 'Put back every file this turn changed' }, 'discard'),
+    textButton('Restore to here', { class: 'link', 'data-action': 'checkpoint', 'data-checkpoint': 'restoreToHere', title: 'Put back every file as it was before this turn, undoing later turns too' }, 'history'),
+    textButton('Review changes', { class: 'link', 'data-action': 'checkpoint', 'data-checkpoint': 'reviewChanges', title: 'Every change of this turn in one diff' }, 'diff-multiple'));
+  el.append(heading, h('div', { class: 'card' }, h('div', { class: 'card-head' }, status, title, totals), list, checkpoint));
   return {
     el,
     update(it) {
@@ -192,6 +197,7 @@ function fileChangeRow(item: ItemModel, ctx: RowContext): RowView {
       totals.replaceChildren(h('span', { class: 'added' }, `+${added}`), ' ', h('span', { class: 'removed' }, `−${removed}`));
       totals.setAttribute('aria-label', `${added} lines added, ${removed} removed`);
       list.replaceChildren(...it.changes.map((c) => fileEntry(c, 'item')));
+      checkpoint.hidden = it.status !== 'completed';
     },
   };
 }

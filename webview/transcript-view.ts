@@ -9,6 +9,8 @@ import type { ItemModel } from './model';
 export interface TranscriptActions {
   openFile(path: string): void;
   openItemDiff(item: ItemModel, path: string): void;
+  /** The checkpoint of the item's turn. */
+  checkpoint(item: ItemModel, action: 'undoTurn' | 'restoreToHere' | 'reviewChanges'): void;
   code(action: 'copy' | 'insert', code: string, button: HTMLElement): void;
   /** Escape in the transcript: back to the composer. */
   leave(): void;
@@ -415,6 +417,11 @@ export class TranscriptView {
       case 'open-item-diff':
         this.actions.openItemDiff(item, actionEl.dataset.path ?? '');
         return;
+      case 'checkpoint': {
+        const action = actionEl.dataset.checkpoint;
+        if (action === 'undoTurn' || action === 'restoreToHere' || action === 'reviewChanges') this.actions.checkpoint(item, action);
+        return;
+      }
       default:
         return;
     }

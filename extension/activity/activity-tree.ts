@@ -104,6 +104,8 @@ export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     // would otherwise never expand a turn that gained its first item after being shown.
     t.id = `turn:${turn.id}:${state === vscode.TreeItemCollapsibleState.None ? 'leaf' : 'branch'}`;
     t.iconPath = STATUS_ICON[turn.status];
+    // Turns that changed files get Undo turn / Restore to here / Review changes (package.json menus).
+    t.contextValue = turn.items.some((item) => item.kind === 'fileChange') ? 'codexTurnWithChanges' : 'codexTurn';
     const tools = turn.items.length ? `${turn.items.length} ${turn.items.length === 1 ? 'tool' : 'tools'} · ` : '';
     const end = turn.durationMs !== undefined && turn.startedAt !== undefined ? turn.startedAt + turn.durationMs : turn.completedAt;
     t.description = `${tools}${timing(turn.status, turn.startedAt, end)}`;

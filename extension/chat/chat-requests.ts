@@ -7,6 +7,8 @@ export interface ChatRequestDeps {
   sessions: SessionController;
   approvals: ApprovalActions;
   loadState: () => Promise<ChatState>;
+  /** Runs a checkpoint command on a turn of the current session. */
+  checkpoint: (turnId: string, action: 'undoTurn' | 'restoreToHere' | 'reviewChanges') => Promise<unknown>;
 }
 
 /** The chat's requests (already validated by the view), answered from the bridge and the editor. */
@@ -33,6 +35,8 @@ export function chatRequestHandler(d: ChatRequestDeps): (request: WebviewRequest
         return d.approvals.showItemDiff(request.params.itemId, request.params.path, request.params.diff);
       case 'openFile':
         return openFile(request.params.path);
+      case 'checkpoint':
+        return d.checkpoint(request.params.turnId, request.params.action);
       case 'insertCode':
         return insertCode(request.params.code);
       case 'copyText':

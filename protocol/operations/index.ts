@@ -1,3 +1,4 @@
+import { CHECKPOINT_OPERATIONS } from './checkpoints';
 import { PENDING_OPERATIONS } from './pending';
 import { PROJECT_OPERATIONS } from './projects';
 import { QUEUE_OPERATIONS } from './queue';
@@ -20,6 +21,7 @@ export const OPERATIONS = {
   ...SESSION_SETTINGS_OPERATIONS,
   ...PENDING_OPERATIONS,
   ...QUEUE_OPERATIONS,
+  ...CHECKPOINT_OPERATIONS,
 } as const;
 
 export type Operations = typeof OPERATIONS;

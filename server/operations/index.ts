@@ -1,3 +1,4 @@
+import { checkpointHandlers } from './checkpoints';
 import { pendingHandlers } from './pending';
 import { projectHandlers } from './projects';
 import { queueHandlers } from './queue';
@@ -20,6 +21,7 @@ export function createOperationTable(services: BridgeServices, opts: OperationTa
     ...sessionSettingsHandlers(services),
     ...pendingHandlers(services),
     ...queueHandlers(services),
+    ...checkpointHandlers(services),
   };
   return new OperationTable(handlers, opts);
 }

@@ -1,4 +1,5 @@
 import type { RuntimeSupervisor } from '../appserver/supervisor';
+import type { CheckpointService } from '../checkpoints';
 import type { ProjectService } from '../domain/projects';
 import type { SessionIndex } from '../domain/session-index';
 import type { SessionService } from '../domain/session-service';
@@ -24,6 +25,8 @@ export interface BridgeServices {
   /** Supplemental transcript entries per session, merged into readSession's transcript with mergeTranscript(). */
   ledger: TranscriptLedger;
   pending: PendingRegistry;
+  /** File snapshots per turn and restoring them. */
+  checkpoints: CheckpointService;
   tracker: TurnTracker;
   events: EventLog;
   store: Store;

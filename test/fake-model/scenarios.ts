@@ -153,6 +153,14 @@ export const builtinScenarios: readonly Scenario[] = [
     followUp: ({ match, output }) => done(`Patch step for ${match[1]} finished:`, output),
   },
   {
+    // A whole apply_patch body (several files: Update/Add/Delete/Move), for checkpoint tests.
+    // Not escalated: auto-approved in a workspace-write sandbox, an approval in read-only.
+    name: 'apply-patch',
+    trigger: /^apply patch:\n([\s\S]+)$/i,
+    steps: ({ match }) => [exec(`apply_patch <<'EOF'\n*** Begin Patch\n${(match[1] ?? '').replace(/\n+$/, '')}\n*** End Patch\nEOF`, false)],
+    followUp: ({ output }) => done('The patch was applied:', output),
+  },
+  {
     name: 'ask',
     trigger: /^ask me\b\s*(.*)$/i,
     // request_user_input is only accepted in plan mode (see README).

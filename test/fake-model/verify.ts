@@ -114,6 +114,8 @@ const cases: Case[] = [
   },
   // In a writable workspace the patch is applied without asking.
   { name: 'patch-workspace-write', text: 'patch a.txt: old line => new line', sandboxMode: 'workspace-write', expect: ok },
+  // A multi-file patch body (update + add), applied without asking in a writable workspace.
+  { name: 'apply-patch', text: 'apply patch:\n*** Update File: a.txt\n@@\n-old line\n+new line\n*** Add File: b.txt\n+added', sandboxMode: 'workspace-write', expect: ok },
   // request_user_input is refused in default mode; plan mode accepts it.
   { name: 'ask', text: 'ask me Pick one', turnParams: plan, expect: { status: 'completed', request: 'item/tool/requestUserInput' } },
   { name: 'ask-default-mode', text: 'ask me Pick one', expect: ok },

@@ -2620,6 +2620,111 @@ class SessionsApi(SyncDomain):
             headers=headers,
         )
 
+    def checkpoints_list(
+        self,
+        *,
+        session_id: str,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """List a session's checkpoints (one per turn that changed files), oldest first.
+
+        ``GET /api/sessions/{sessionId}/checkpoints`` (``listSessionCheckpoints``).
+
+        Args:
+            session_id: Session id
+        """
+        return self._call(
+            "sessions.checkpoints_list",
+            path={"sessionId": session_id},
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    def checkpoints_diff(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Diff a checkpoint against the working tree.
+
+        ``GET /api/sessions/{sessionId}/checkpoints/{turnId}/diff`` (``diffSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: Only this file (absolute path)
+        """
+        return self._call(
+            "sessions.checkpoints_diff",
+            path={"sessionId": session_id, "turnId": turn_id},
+            query={"path": path},
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    def checkpoints_restore(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        scope: Literal["turn", "file", "toBefore"] | None = None,
+        path: str | None = None,
+        force: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Restore files from a checkpoint.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/restore`` (``restoreSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            scope: What to restore (default turn)
+            path: The file, for scope file (absolute path)
+            force: Restore even over changes made since
+        """
+        return self._call(
+            "sessions.checkpoints_restore",
+            path={"sessionId": session_id, "turnId": turn_id},
+            body=build_body(("scope", scope, 1), ("path", path, 1), ("force", force, 1)),
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    def checkpoints_restore_hunk(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str,
+        hunk: int,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Undo one hunk of a turn's change to a file.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/hunks/restore`` (``restoreSessionCheckpointHunk``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: The file (absolute path)
+            hunk: Hunk index from the diff
+        """
+        return self._call(
+            "sessions.checkpoints_restore_hunk",
+            path={"sessionId": session_id, "turnId": turn_id},
+            body=build_body(("path", path, 0), ("hunk", hunk, 0)),
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
 
 class AsyncSessionsApi(AsyncDomain):
     """``sessions``: Sessions (threads), their turns, controls, settings and pending requests."""
@@ -3474,6 +3579,111 @@ class AsyncSessionsApi(AsyncDomain):
                 ("suggestion", suggestion, 1),
                 ("error", error, 1),
             ),
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_list(
+        self,
+        *,
+        session_id: str,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """List a session's checkpoints (one per turn that changed files), oldest first.
+
+        ``GET /api/sessions/{sessionId}/checkpoints`` (``listSessionCheckpoints``).
+
+        Args:
+            session_id: Session id
+        """
+        return await self._call(
+            "sessions.checkpoints_list",
+            path={"sessionId": session_id},
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_diff(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Diff a checkpoint against the working tree.
+
+        ``GET /api/sessions/{sessionId}/checkpoints/{turnId}/diff`` (``diffSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: Only this file (absolute path)
+        """
+        return await self._call(
+            "sessions.checkpoints_diff",
+            path={"sessionId": session_id, "turnId": turn_id},
+            query={"path": path},
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_restore(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        scope: Literal["turn", "file", "toBefore"] | None = None,
+        path: str | None = None,
+        force: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Restore files from a checkpoint.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/restore`` (``restoreSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            scope: What to restore (default turn)
+            path: The file, for scope file (absolute path)
+            force: Restore even over changes made since
+        """
+        return await self._call(
+            "sessions.checkpoints_restore",
+            path={"sessionId": session_id, "turnId": turn_id},
+            body=build_body(("scope", scope, 1), ("path", path, 1), ("force", force, 1)),
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_restore_hunk(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str,
+        hunk: int,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Undo one hunk of a turn's change to a file.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/hunks/restore`` (``restoreSessionCheckpointHunk``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: The file (absolute path)
+            hunk: Hunk index from the diff
+        """
+        return await self._call(
+            "sessions.checkpoints_restore_hunk",
+            path={"sessionId": session_id, "turnId": turn_id},
+            body=build_body(("path", path, 0), ("hunk", hunk, 0)),
             allow_statuses=allow_statuses,
             headers=headers,
         )

@@ -3060,6 +3060,125 @@ class TypedSessionsApi(SyncTypedDomain):
             headers=headers,
         )
 
+    def checkpoints_list(
+        self,
+        *,
+        session_id: str,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.ListSessionCheckpointsResponse200:
+        """List a session's checkpoints (one per turn that changed files), oldest first.
+
+        ``GET /api/sessions/{sessionId}/checkpoints`` (``listSessionCheckpoints``).
+
+        Args:
+            session_id: Session id
+        """
+        return self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_list",
+            path={"sessionId": session_id},
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    def checkpoints_diff(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str | None = None,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.DiffSessionCheckpointResponse200:
+        """Diff a checkpoint against the working tree.
+
+        ``GET /api/sessions/{sessionId}/checkpoints/{turnId}/diff`` (``diffSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: Only this file (absolute path)
+        """
+        return self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_diff",
+            path={"sessionId": session_id, "turnId": turn_id},
+            query={"path": path},
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    def checkpoints_restore(
+        self,
+        payload: BaseModel | Mapping[str, Any] | None = None,
+        *,
+        session_id: str,
+        turn_id: str,
+        scope: Literal["turn", "file", "toBefore"] | UnsetType | None = UNSET,
+        path: str | UnsetType | None = UNSET,
+        force: bool | UnsetType | None = UNSET,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.CheckpointRestoreResult:
+        """Restore files from a checkpoint.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/restore`` (``restoreSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            scope: What to restore (default turn)
+            path: The file, for scope file (absolute path)
+            force: Restore even over changes made since
+            payload: the whole request body (instead of the keyword fields).
+        """
+        return self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_restore",
+            path={"sessionId": session_id, "turnId": turn_id},
+            payload=payload,
+            fields=fields_of({"scope": scope, "path": path, "force": force}),
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    def checkpoints_restore_hunk(
+        self,
+        payload: BaseModel | Mapping[str, Any] | None = None,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str | UnsetType | None = UNSET,
+        hunk: int | UnsetType | None = UNSET,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.CheckpointRestoreResult:
+        """Undo one hunk of a turn's change to a file.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/hunks/restore`` (``restoreSessionCheckpointHunk``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: The file (absolute path)
+            hunk: Hunk index from the diff
+            payload: the whole request body (instead of the keyword fields).
+        """
+        return self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_restore_hunk",
+            path={"sessionId": session_id, "turnId": turn_id},
+            payload=payload,
+            fields=fields_of({"path": path, "hunk": hunk}),
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
 
 class AsyncTypedSessionsApi(AsyncTypedDomain):
     """Typed ``sessions``: Sessions (threads), their turns, controls, settings and pending requests."""
@@ -4089,6 +4208,125 @@ class AsyncTypedSessionsApi(AsyncTypedDomain):
             path={"sessionId": session_id},
             payload=payload,
             fields=fields_of({"request_key": request_key, "status": status, "suggestion": suggestion, "error": error}),
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_list(
+        self,
+        *,
+        session_id: str,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.ListSessionCheckpointsResponse200:
+        """List a session's checkpoints (one per turn that changed files), oldest first.
+
+        ``GET /api/sessions/{sessionId}/checkpoints`` (``listSessionCheckpoints``).
+
+        Args:
+            session_id: Session id
+        """
+        return await self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_list",
+            path={"sessionId": session_id},
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_diff(
+        self,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str | None = None,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.DiffSessionCheckpointResponse200:
+        """Diff a checkpoint against the working tree.
+
+        ``GET /api/sessions/{sessionId}/checkpoints/{turnId}/diff`` (``diffSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: Only this file (absolute path)
+        """
+        return await self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_diff",
+            path={"sessionId": session_id, "turnId": turn_id},
+            query={"path": path},
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_restore(
+        self,
+        payload: BaseModel | Mapping[str, Any] | None = None,
+        *,
+        session_id: str,
+        turn_id: str,
+        scope: Literal["turn", "file", "toBefore"] | UnsetType | None = UNSET,
+        path: str | UnsetType | None = UNSET,
+        force: bool | UnsetType | None = UNSET,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.CheckpointRestoreResult:
+        """Restore files from a checkpoint.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/restore`` (``restoreSessionCheckpoint``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            scope: What to restore (default turn)
+            path: The file, for scope file (absolute path)
+            force: Restore even over changes made since
+            payload: the whole request body (instead of the keyword fields).
+        """
+        return await self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_restore",
+            path={"sessionId": session_id, "turnId": turn_id},
+            payload=payload,
+            fields=fields_of({"scope": scope, "path": path, "force": force}),
+            validate=validate,
+            allow_statuses=allow_statuses,
+            headers=headers,
+        )
+
+    async def checkpoints_restore_hunk(
+        self,
+        payload: BaseModel | Mapping[str, Any] | None = None,
+        *,
+        session_id: str,
+        turn_id: str,
+        path: str | UnsetType | None = UNSET,
+        hunk: int | UnsetType | None = UNSET,
+        validate: bool | None = None,
+        allow_statuses: Iterable[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> m.CheckpointRestoreResult:
+        """Undo one hunk of a turn's change to a file.
+
+        ``POST /api/sessions/{sessionId}/checkpoints/{turnId}/hunks/restore`` (``restoreSessionCheckpointHunk``).
+
+        Args:
+            session_id: Session id
+            turn_id: The turn whose checkpoint this is
+            path: The file (absolute path)
+            hunk: Hunk index from the diff
+            payload: the whole request body (instead of the keyword fields).
+        """
+        return await self._typed_call(  # type: ignore[no-any-return]
+            "sessions.checkpoints_restore_hunk",
+            path={"sessionId": session_id, "turnId": turn_id},
+            payload=payload,
+            fields=fields_of({"path": path, "hunk": hunk}),
             validate=validate,
             allow_statuses=allow_statuses,
             headers=headers,

@@ -369,6 +369,118 @@ class Capabilities(CodexModel):
     status: Literal["ok"]
 
 
+class File(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    path: str
+    reason: str
+
+
+class CheckpointConflict(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["checkpoint_conflict"]
+    files: Annotated[
+        list[File],
+        Field(description="Each file that changed since, and why it blocks the restore"),
+    ]
+    message: str
+    status: Literal["error"]
+
+
+class CheckpointFile(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    change: Annotated[
+        Literal["added", "deleted", "modified", "moved-from", "moved-to"],
+        Field(description="What the turn did to the file"),
+    ]
+    path: Annotated[str, Field(description="Absolute path")]
+    restorable: Annotated[
+        bool,
+        Field(description="False when the file was over the size cap, so its content was not kept"),
+    ]
+
+
+class CheckpointHunk(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    after_lines: Annotated[int, Field(alias="afterLines", ge=-9007199254740991, le=9007199254740991)]
+    after_start: Annotated[
+        int,
+        Field(
+            alias="afterStart",
+            description="1-based first line of the change in the file as the turn left it",
+            ge=-9007199254740991,
+            le=9007199254740991,
+        ),
+    ]
+    before_lines: Annotated[int, Field(alias="beforeLines", ge=-9007199254740991, le=9007199254740991)]
+    before_start: Annotated[int, Field(alias="beforeStart", ge=-9007199254740991, le=9007199254740991)]
+    index: Annotated[int, Field(ge=-9007199254740991, le=9007199254740991)]
+    lines: Annotated[list[str], Field(description='Unified-diff lines: "-" before, "+" after')]
+
+
+class CheckpointHunkRestoreBody(CodexModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    hunk: Annotated[int, Field(description="Hunk index from the diff", ge=0, le=9007199254740991)]
+    path: Annotated[
+        str,
+        Field(description="The file (absolute path)", max_length=4096, min_length=1),
+    ]
+
+
+class CheckpointRestoreBody(CodexModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    force: Annotated[bool | None, Field(description="Restore even over changes made since")] = None
+    path: Annotated[
+        str | None,
+        Field(
+            description="The file, for scope file (absolute path)",
+            max_length=4096,
+            min_length=1,
+        ),
+    ] = None
+    scope: Annotated[
+        Literal["turn", "file", "toBefore"] | None,
+        Field(description="What to restore (default turn)"),
+    ] = None
+
+
+class File1(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    action: Literal["written", "removed", "unchanged"]
+    path: str
+
+
+class CheckpointRestoreResult(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    files: list[File1]
+    forced: bool
+    status: Literal["restored"]
+    turn_ids: Annotated[list[str], Field(alias="turnIds", description="The checkpoints restored from")]
+
+
 class CleanBackgroundTerminalsBody(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2380,6 +2492,69 @@ class ArchiveSessionResponse200(CodexModel):
     status: Literal["ok"]
 
 
+class Checkpoint(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    completed_at: Annotated[
+        str | None,
+        Field(alias="completedAt", description="When the turn ended (null while it runs)"),
+    ]
+    created_at: Annotated[
+        str,
+        Field(
+            alias="createdAt",
+            description="ISO 8601: when the turn's first change was announced",
+        ),
+    ]
+    files: list[CheckpointFile]
+    ordinal: Annotated[
+        int,
+        Field(
+            description="1-based position among the session's checkpoints",
+            ge=-9007199254740991,
+            le=9007199254740991,
+        ),
+    ]
+    restored_at: Annotated[
+        str | None,
+        Field(
+            alias="restoredAt",
+            description="When files were last restored from this checkpoint",
+        ),
+    ]
+    turn_id: Annotated[str, Field(alias="turnId")]
+
+
+class CheckpointFileDiff(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    before: Annotated[
+        str | None,
+        Field(description="The file before the turn (null: did not exist, or over the size cap)"),
+    ]
+    change: Literal["added", "deleted", "modified", "moved-from", "moved-to"]
+    current: Annotated[
+        str | None,
+        Field(description="The file in the working tree now (null: does not exist)"),
+    ]
+    diff: Annotated[str, Field(description="Unified diff from the checkpoint to the working tree")]
+    hunks: Annotated[
+        list[CheckpointHunk],
+        Field(description="The turn's own change (before → after), hunk by hunk"),
+    ]
+    path: str
+    state: Annotated[
+        Literal["as-left", "changed-since", "restored"],
+        Field(
+            description="The working tree vs what the turn left: untouched since, changed since by something else, or back to the checkpoint"
+        ),
+    ]
+
+
 class CreateProjectResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2440,6 +2615,18 @@ class DecideToolInputResponse409(CodexModel):
     resolution: PendingResolution | None
     status: Literal["reconciled"]
     thread_id: Annotated[str | None, Field(alias="threadId")]
+
+
+class DiffSessionCheckpointResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    files: list[CheckpointFileDiff]
+    turn_id: Annotated[str, Field(alias="turnId")]
+
+
+DiffSessionCheckpointResponse404 = TypeAliasType("DiffSessionCheckpointResponse404", SessionNotFoundPayload | ApiError)
 
 
 class ForkSessionBody(CodexModel):
@@ -2572,6 +2759,19 @@ class ListSessionApprovalsResponse200(CodexModel):
     data: list[PendingApproval]
 
 
+class ListSessionCheckpointsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[Checkpoint]
+
+
+ListSessionCheckpointsResponse404 = TypeAliasType(
+    "ListSessionCheckpointsResponse404", SessionNotFoundPayload | ApiError
+)
+
+
 class ListSessionToolCallsResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2670,6 +2870,16 @@ class RenameSessionResponse200(CodexModel):
     session: SessionSummary
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
+
+
+RestoreSessionCheckpointHunkResponse404 = TypeAliasType(
+    "RestoreSessionCheckpointHunkResponse404", SessionNotFoundPayload | ApiError
+)
+
+
+RestoreSessionCheckpointResponse404 = TypeAliasType(
+    "RestoreSessionCheckpointResponse404", SessionNotFoundPayload | ApiError
+)
 
 
 class ResumeSessionResponse200(CodexModel):
