@@ -79,7 +79,7 @@ export const diffSessionCheckpoint = defineOperation({
   path: '/api/sessions/{sessionId}/checkpoints/{turnId}/diff', summary: 'Diff a checkpoint against the working tree',
   description: 'For each file the turn changed (or only `path`): the file before the turn, now, the diff between them, and the turn\'s own hunks.',
   idempotent: true, params: CheckpointParams,
-  query: z.strictObject({ path: z.string().min(1).max(4096).optional().describe('Only this file (absolute path)') }),
+  query: z.object({ path: z.string().min(1).max(4096).optional().describe('Only this file (absolute path)') }),
   responses: { 200: { description: 'Diff', schema: z.looseObject({ turnId: z.string(), files: z.array(CheckpointFileDiffSchema) }) }, ...common },
 });
 
@@ -90,7 +90,7 @@ export const restoreSessionCheckpoint = defineOperation({
     + 'every file changed by this turn or any later one, back to before this turn. Refuses with 409 `checkpoint_conflict`, '
     + 'naming the files, when a file changed since (by something else or a later turn), unless `force`. Emits `checkpoint_restored`.',
   params: CheckpointParams,
-  body: z.strictObject({
+  body: z.object({
     scope: z.enum(['turn', 'file', 'toBefore']).optional().describe('What to restore (default turn)'),
     path: z.string().min(1).max(4096).optional().describe('The file, for scope file (absolute path)'),
     force: z.boolean().optional().describe('Restore even over changes made since'),
@@ -109,7 +109,7 @@ export const restoreSessionCheckpointHunk = defineOperation({
   description: 'Puts the before-lines of hunk `hunk` (as listed by the diff operation) back in place of its after-lines, '
     + 'leaving the rest of the file as it is. 409 `checkpoint_conflict` when the hunk\'s lines are no longer in the file.',
   params: CheckpointParams,
-  body: z.strictObject({
+  body: z.object({
     path: z.string().min(1).max(4096).describe('The file (absolute path)'),
     hunk: z.number().int().nonnegative().describe('Hunk index from the diff'),
   }).meta({ id: 'CheckpointHunkRestoreBody' }),

@@ -35,8 +35,8 @@ const sessionErrors = {
   404: { description: 'Session not found', schema: NotFoundSessionSchema },
   410: sessionGoneResponse,
 };
-const JobIdParams = z.strictObject({ jobId: z.string().min(1).max(200).describe('Queue job id') });
-const ProjectIdParams = z.strictObject({ projectId: z.string().min(1).max(200).describe('Project id') });
+const JobIdParams = z.object({ jobId: z.string().min(1).max(200).describe('Queue job id') });
+const ProjectIdParams = z.object({ projectId: z.string().min(1).max(200).describe('Project id') });
 const looseBody = z.record(z.string(), z.unknown());
 
 export const OrchestratorJobSchema = z.looseObject({
@@ -95,7 +95,7 @@ export const SuggestedRequestEntrySchema = z.looseObject({
   updatedAt: z.string(),
 }).meta({ id: 'SuggestedRequestRuntimeEntry' });
 
-export const SuggestedRequestBodySchema = z.strictObject({
+export const SuggestedRequestBodySchema = z.object({
   model: z.string().optional(),
   effort: ReasoningEffortSchema.optional(),
   draft: z.string().min(1).max(4000).optional(),
@@ -110,7 +110,7 @@ export const getOrchestratorJob = defineOperation({
 export const listProjectOrchestratorJobs = defineOperation({
   id: 'listProjectOrchestratorJobs', domain: 'orchestrator', name: 'list', method: 'GET', path: '/api/projects/{projectId}/orchestrator/jobs',
   summary: "List a project's queue jobs", idempotent: true, params: ProjectIdParams,
-  query: z.strictObject({ state: z.enum(['queued', 'running', 'completed', 'failed', 'canceled']).optional().describe('Only jobs in this state') }),
+  query: z.object({ state: z.enum(['queued', 'running', 'completed', 'failed', 'canceled']).optional().describe('Only jobs in this state') }),
   responses: { 200: { description: 'Project queue jobs, newest first', schema: z.looseObject({ data: z.array(OrchestratorJobSchema) }) }, ...invalid, ...unavailable },
 });
 
@@ -153,7 +153,7 @@ export const upsertSuggestedSessionRequest = defineOperation({
   id: 'upsertSuggestedSessionRequest', domain: 'sessions', name: 'suggest_request_upsert', method: 'POST',
   path: '/api/sessions/{sessionId}/suggested-request/upsert', summary: 'Record the state of a suggested request',
   params: SessionIdParams,
-  body: z.strictObject({
+  body: z.object({
     requestKey: z.string().min(1),
     status: z.enum(['streaming', 'complete', 'error', 'canceled']),
     suggestion: z.string().min(1).max(8000).optional(),

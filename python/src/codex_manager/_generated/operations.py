@@ -9,7 +9,7 @@ from .._spec import OperationSpec
 __all__ = ["OPERATIONS", "OPERATIONS_BY_ID", "OPENAPI_SHA256"]
 
 #: sha256 of the openapi.json these files were generated from.
-OPENAPI_SHA256 = "ee76ec78d52592e21dd9541c04e6fbd2c84906471ada1e031f5d5f8ec3ac1985"
+OPENAPI_SHA256 = "38c2b26d107e6abdb8ad94ab75fb9dbc044f7c349f7eb8028d84d7a15acc69dc"
 
 OPERATIONS: dict[str, OperationSpec] = {
     "system.health": OperationSpec(

@@ -431,7 +431,6 @@ class CheckpointHunk(CodexModel):
 
 class CheckpointHunkRestoreBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     hunk: Annotated[int, Field(description="Hunk index from the diff", ge=0, le=9007199254740991)]
@@ -443,7 +442,6 @@ class CheckpointHunkRestoreBody(CodexModel):
 
 class CheckpointRestoreBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     force: Annotated[bool | None, Field(description="Restore even over changes made since")] = None
@@ -1880,7 +1878,6 @@ class SuggestSessionRequestSuccessResponse(CodexModel):
 
 class SuggestedRequestBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     draft: Annotated[str | None, Field(max_length=4000, min_length=1)] = None
@@ -1914,7 +1911,6 @@ class SuggestedRequestRuntimeEntry(CodexModel):
 
 class SuggestedRequestUpsertBody(CodexModel):
     model_config = ConfigDict(
-        extra="forbid",
         populate_by_name=True,
     )
     error: Annotated[str | None, Field(max_length=4000, min_length=1)] = None
