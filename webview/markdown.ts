@@ -1,6 +1,8 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
 import { Marked, type Tokens } from 'marked';
 import { h, iconButton } from './dom';
+import { guardBlocks, renderLimit, type Block } from './markdown-guard';
+import { revealInTree } from './untrusted';
 
 /**
  * Model output → sanitized DOM. Three layers, so one mistake is not enough:
@@ -10,6 +12,10 @@ import { h, iconButton } from './dom';
  *     event handlers, no forms or buttons) and safe URL schemes;
  *  3. our own controls (code block toolbars) are added after sanitizing, with the DOM API,
  *     so nothing in the model's text can forge one.
+ * Before parsing, markdown-guard.ts bounds nesting and inline markup and size, so no message
+ * can overflow the parser's stack or make it work for seconds; a block the parser still
+ * fails on is shown as escaped plain text, and the rest of the message renders. After
+ * sanitizing, hidden characters (bidi controls, zero-width) are shown as markers.
  * Rendered fragments are cached by text (bounded LRU): scrolling a long transcript back
  * and forth re-uses them instead of re-parsing.
  */
@@ -109,6 +115,42 @@ export class MarkdownRenderer {
     });
   }
 
+  private renderGuarded(text: string): DocumentFragment {
+    const limited = renderLimit(text);
+    const blocks = guardBlocks(limited.text);
+    let fragment: DocumentFragment | null = null;
+    // Ordinary text is parsed whole (link references and loose lists span blocks); text
+    // with a block the guard rejected, or that the parser failed on, block by block.
+    if (!blocks.some((b) => b.plain)) fragment = this.parse(blocks.map((b) => b.text).join(''));
+    if (!fragment) {
+      fragment = document.createDocumentFragment();
+      for (const block of blocks) fragment.append(this.renderBlock(block));
+    }
+    enhance(fragment);
+    revealInTree(fragment);
+    if (limited.omitted) fragment.append(h('p', { class: 'md-omitted' }, `… ${Math.ceil(limited.omitted / 1024)} KB more of this message is not shown.`));
+    return fragment;
+  }
+
+  private renderBlock(block: Block): Node {
+    if (!block.plain) {
+      const parsed = this.parse(block.text);
+      if (parsed) return parsed;
+    }
+    return plainBlock(block.text);
+  }
+
+  /** Parsed and sanitized, or null when the parser (or sanitizer) failed on this text. */
+  private parse(markdown: string): DocumentFragment | null {
+    try {
+      const html = this.marked.parse(markdown, { async: false });
+      return this.purify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true });
+    } catch (error) {
+      console.warn('codex webview: markdown fell back to plain text', error);
+      return null;
+    }
+  }
+
   /** Sanitized DOM for `text`; `cache: false` for text that changes every frame (streaming tails). */
   render(text: string, cache = true): DocumentFragment {
     if (cache) {
@@ -119,9 +161,7 @@ export class MarkdownRenderer {
         return hit.cloneNode(true) as DocumentFragment;
       }
     }
-    const html = this.marked.parse(text, { async: false });
-    const fragment = this.purify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true });
-    enhance(fragment);
+    const fragment = this.renderGuarded(text);
     if (!cache) return fragment;
     this.cache.set(text, fragment);
     this.cachedChars += text.length;
@@ -132,6 +172,11 @@ export class MarkdownRenderer {
     }
     return fragment.cloneNode(true) as DocumentFragment;
   }
+}
+
+/** A paragraph of escaped plain text (white space kept): for blocks the parser is not given. */
+export function plainBlock(text: string): HTMLElement {
+  return h('p', { class: 'md-plain' }, text.replace(/\n+$/, ''));
 }
 
 /** Adds our controls to sanitized output. Runs on trusted DOM only (after DOMPurify). */
