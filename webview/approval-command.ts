@@ -43,7 +43,7 @@ export function commandBox(command: string): CommandBox {
     const hiddenChars = command.length - shown.length;
     show(shown);
     const what = hiddenLines > 0 ? `${hiddenLines} more line${hiddenLines === 1 ? '' : 's'}` : `${hiddenChars} more characters`;
-    const reveal = h('button', { type: 'button', class: 'link approval-reveal' }, `Show all ${lines.length} lines`);
+    const reveal = h('button', { type: 'button', class: 'link approval-reveal' }, lines.length > 1 ? `Show all ${lines.length} lines` : 'Show the whole command');
     const note = h('p', { class: 'approval-folded', role: 'note' }, icon('warning'), h('span', {}, `${what} not shown. Show the whole command before accepting it.`), reveal);
     el.append(note);
     pre.classList.add('folded');

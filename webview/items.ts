@@ -143,7 +143,7 @@ function commandRow(item: ItemModel, ctx: RowContext): RowView {
   const meta = h('span', { class: 'row-meta' });
   const toggle = iconButton('chevron-right', 'Show output', { 'data-action': 'toggle', 'aria-controls': outputId, class: 'icon-button toggle' });
   const head = h('div', { class: 'card-head', 'data-action': 'toggle-head' }, status, h('span', { class: 'prompt', 'aria-hidden': 'true' }, '$'), line, meta, toggle);
-  const output = h('pre', { class: 'output', id: outputId, tabindex: 0 });
+  const output = h('pre', { class: 'output', id: outputId, tabindex: 0, dir: 'auto' });
   const card = h('div', { class: 'card' }, head, output);
   el.append(heading, card);
   return {

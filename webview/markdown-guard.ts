@@ -23,8 +23,14 @@ const MAX_INDENT = 64;
 export const MAX_INLINE_MARKUP = 600;
 /** One block (between blank lines) longer than this is shown as plain text unless it is a code block. */
 export const MAX_BLOCK_CHARS = 64 * 1024;
+/** Blocks one message renders as markdown; past this the rest is one plain-text block (bounded DOM and parse time). */
+export const MAX_MARKDOWN_BLOCKS = 300;
+/** Markdown (outside code blocks) one message renders; past this the rest is plain text. */
+export const MAX_MARKDOWN_CHARS = 96 * 1024;
 /** A message is rendered up to this many characters. */
-export const MAX_RENDER_CHARS = 256 * 1024;
+export const MAX_RENDER_CHARS = 128 * 1024;
+/** Lines one plain-text block shows (layout cost grows with lines; a note says how many more there are). */
+export const MAX_PLAIN_LINES = 1000;
 
 export interface Block {
   text: string;
@@ -88,6 +94,23 @@ export function guardBlocks(text: string): Block[] {
     pos = end;
   }
   flush();
+  return blocks;
+}
+
+/**
+ * Blocks within one message's rendering budget (MAX_MARKDOWN_BLOCKS blocks and
+ * MAX_MARKDOWN_CHARS of non-code markdown); everything after is merged into one plain block.
+ */
+export function withinBudget(blocks: Block[]): Block[] {
+  let chars = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (!b.fence && !b.plain) chars += b.text.length;
+    if (i >= MAX_MARKDOWN_BLOCKS || chars > MAX_MARKDOWN_CHARS) {
+      const rest = blocks.slice(i).map((x) => x.text).join('');
+      return [...blocks.slice(0, i), { text: rest, fence: false, plain: true }];
+    }
+  }
   return blocks;
 }
 
@@ -165,7 +188,19 @@ function capNesting(line: string): string {
 /** `text` cut to MAX_RENDER_CHARS at a line end when one is near, and how many characters were left out. */
 export function renderLimit(text: string): { text: string; omitted: number } {
   if (text.length <= MAX_RENDER_CHARS) return { text, omitted: 0 };
-  const nl = text.lastIndexOf('\n', MAX_RENDER_CHARS);
+  const nl = text.lastIndexOf('\n', MAX_RENDER_CHARS - 1);
   const cut = nl > MAX_RENDER_CHARS - 4096 ? nl + 1 : MAX_RENDER_CHARS;
   return { text: text.slice(0, cut), omitted: text.length - cut };
+}
+
+/** `text` cut after MAX_PLAIN_LINES lines, and how many lines were left out. */
+export function plainLimit(text: string): { text: string; omittedLines: number } {
+  let at = -1;
+  for (let n = 0; n < MAX_PLAIN_LINES; n++) {
+    at = text.indexOf('\n', at + 1);
+    if (at === -1) return { text, omittedLines: 0 };
+  }
+  const rest = text.slice(at + 1);
+  if (!rest.trim()) return { text, omittedLines: 0 };
+  return { text: text.slice(0, at), omittedLines: rest.split('\n').length };
 }

@@ -1,7 +1,7 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
 import { Marked, type Tokens } from 'marked';
 import { h, iconButton } from './dom';
-import { guardBlocks, renderLimit, type Block } from './markdown-guard';
+import { guardBlocks, plainLimit, renderLimit, withinBudget, type Block } from './markdown-guard';
 import { revealInTree } from './untrusted';
 
 /**
@@ -44,9 +44,15 @@ export function classifyHref(href: string): LinkTarget | null {
   const value = href.trim();
   if (!value || value.startsWith('#')) return null;
   if (/^(?:https?:\/\/|mailto:)/i.test(value)) return { kind: 'external', url: value };
+  // Network shares and other machines (\\host\share, //host/share, file://host/x) are never
+  // links: on Windows merely opening one sends the user's credentials to that host. The
+  // extension checks again (extension/chat/file-link-policy.ts) and opens workspace files only.
+  if (/^[\\/]{2}/.test(value)) return null;
   if (/^file:/i.test(value)) {
     try {
-      return { kind: 'file', path: decodeURIComponent(new URL(value).pathname).replace(/^\/([a-z]:)/i, '$1') };
+      const url = new URL(value);
+      if (url.host && url.host.toLowerCase() !== 'localhost') return null;
+      return { kind: 'file', path: decodeURIComponent(url.pathname).replace(/^\/([a-z]:)/i, '$1') };
     } catch {
       return null;
     }
@@ -117,7 +123,7 @@ export class MarkdownRenderer {
 
   private renderGuarded(text: string): DocumentFragment {
     const limited = renderLimit(text);
-    const blocks = guardBlocks(limited.text);
+    const blocks = withinBudget(guardBlocks(limited.text));
     let fragment: DocumentFragment | null = null;
     // Ordinary text is parsed whole (link references and loose lists span blocks); text
     // with a block the guard rejected, or that the parser failed on, block by block.
@@ -176,7 +182,10 @@ export class MarkdownRenderer {
 
 /** A paragraph of escaped plain text (white space kept): for blocks the parser is not given. */
 export function plainBlock(text: string): HTMLElement {
-  return h('p', { class: 'md-plain' }, text.replace(/\n+$/, ''));
+  const limited = plainLimit(text.replace(/\n+$/, ''));
+  const p = h('p', { class: 'md-plain', dir: 'auto' }, limited.text);
+  if (limited.omittedLines) p.append(h('span', { class: 'md-omitted' }, `\n… ${limited.omittedLines} more lines not shown.`));
+  return p;
 }
 
 /** Adds our controls to sanitized output. Runs on trusted DOM only (after DOMPurify). */
@@ -197,6 +206,9 @@ function enhance(fragment: DocumentFragment): void {
     table.replaceWith(wrap);
     wrap.append(table);
   }
+  // Each block takes its direction from its own first letter (dir=auto is cheap; the CSS
+  // alternative, unicode-bidi: plaintext, costs seconds of layout on a huge paragraph).
+  for (const el of Array.from(fragment.querySelectorAll('p, li, h3, h4, h5, h6, td, th'))) el.setAttribute('dir', 'auto');
   for (const a of Array.from(fragment.querySelectorAll('a'))) {
     a.rel = 'noopener noreferrer';
     if (!a.title) a.title = a.getAttribute('href') ?? '';

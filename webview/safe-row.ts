@@ -46,7 +46,7 @@ function showPlain(el: HTMLElement, item: ItemModel): void {
   el.classList.add('row-fallback');
   el.replaceChildren(
     h('h2', { id: headingId, class: 'row-title visually-hidden' }, 'Message shown as plain text'),
-    h('div', { class: 'row-body row-plain' }, untrustedText(item.text.length > 256 * 1024 ? `${item.text.slice(0, 256 * 1024)}…` : item.text)));
+    h('div', { class: 'row-body row-plain', dir: 'auto' }, untrustedText(item.text.length > 256 * 1024 ? `${item.text.slice(0, 256 * 1024)}…` : item.text)));
 }
 
 function report(item: ItemModel, error: unknown): void {

@@ -1,6 +1,6 @@
 import { h } from './dom';
 import { plainBlock, type MarkdownRenderer } from './markdown';
-import { inlineMarkup, MAX_INLINE_MARKUP, renderLimit } from './markdown-guard';
+import { inlineMarkup, MAX_INLINE_MARKUP, MAX_PLAIN_LINES, renderLimit } from './markdown-guard';
 import { revealedNodes } from './untrusted';
 
 /**
@@ -25,7 +25,7 @@ export class MarkdownView {
   /** The open code block rendered in the tail, grown by appending text. */
   private openBlock: { start: number; code: HTMLElement; chunk: HTMLElement; chunkLines: number; upTo: number } | null = null;
   /** The tail shown as plain text, grown by appending. */
-  private plainTail: { start: number; el: HTMLElement; upTo: number } | null = null;
+  private plainTail: { start: number; el: HTMLElement; upTo: number; lines: number } | null = null;
   /** The text of the last stream() call, rendered or not (it only grows while streaming). */
   private seen: string | null = null;
   /** Adaptive pacing: a tail that takes long to render is re-rendered less often. */
@@ -112,11 +112,15 @@ export class MarkdownView {
     if (!this.plainTail || this.plainTail.start !== boundary) {
       const el = plainBlock('');
       this.tailEl!.replaceChildren(el);
-      this.plainTail = { start: boundary, el, upTo: boundary };
+      this.plainTail = { start: boundary, el, upTo: boundary, lines: 0 };
     }
-    const added = text.slice(this.plainTail.upTo);
-    this.plainTail.upTo = text.length;
-    if (added) this.plainTail.el.append(...revealedNodes(added));
+    const tail = this.plainTail;
+    const added = text.slice(tail.upTo);
+    tail.upTo = text.length;
+    // Bounded like a plain block (layout grows with lines): past the cap it waits for the final render.
+    if (!added || tail.lines >= MAX_PLAIN_LINES) return;
+    tail.lines += countLines(added);
+    tail.el.append(...revealedNodes(added));
   }
 
   /** The tail is `fence.line` + code, with no closing fence yet: append the new code only. */
