@@ -24,13 +24,13 @@ export const MAX_INLINE_MARKUP = 600;
 /** One block (between blank lines) longer than this is shown as plain text unless it is a code block. */
 export const MAX_BLOCK_CHARS = 64 * 1024;
 /** Blocks one message renders as markdown; past this the rest is one plain-text block (bounded DOM and parse time). */
-export const MAX_MARKDOWN_BLOCKS = 300;
+export const MAX_MARKDOWN_BLOCKS = 200;
 /** Markdown (outside code blocks) one message renders; past this the rest is plain text. */
 export const MAX_MARKDOWN_CHARS = 96 * 1024;
 /** A message is rendered up to this many characters. */
 export const MAX_RENDER_CHARS = 128 * 1024;
 /** Lines one plain-text block shows (layout cost grows with lines; a note says how many more there are). */
-export const MAX_PLAIN_LINES = 1000;
+export const MAX_PLAIN_LINES = 500;
 
 export interface Block {
   text: string;

@@ -162,7 +162,7 @@ const PACE_ABOVE_MS = 4;
 /** A streaming tail longer than this is shown as plain text until its block ends. */
 const PLAIN_TAIL_CHARS = 16 * 1024;
 /** Finished blocks rendered per frame during a burst. */
-const STABLE_PER_FRAME = 32 * 1024;
+const STABLE_PER_FRAME = 8 * 1024;
 const CHUNK_LINES = 80;
 
 function countLines(text: string): number {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withPathWarning } from '../approvals/lens-warning';
 import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { BridgeState } from '../status-bar';
 import { readSettings } from '../settings';
@@ -134,6 +135,8 @@ export class BridgeClient implements vscode.Disposable {
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // A file whose name hides characters gets a warning lens above the approval lenses.
+      middleware: { provideCodeLenses: async (document, token, next) => withPathWarning(document, await next(document, token)) },
       initializationOptions: {
         dataDir: this.context.globalStorageUri.fsPath,
         ...(settings.codexPath ? { codexPath: settings.codexPath } : process.env.CODEX_BIN ? { codexPath: process.env.CODEX_BIN } : {}),

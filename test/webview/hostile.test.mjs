@@ -170,7 +170,7 @@ describe('hostile model output (headless Chromium)', function () {
       const request = (await w.posted()).filter((m) => m.type === 'request' && m.request.method === 'sendMessage').at(-1);
       await w.page.evaluate(({ id, message }) => { window.__fakeHost.respond(id, false, null, message); window.__fakeHost.mode = 'auto'; }, { id: request.id, message: text.slice(0, 100_000) });
       await w.page.waitForSelector('.error-banner:not([hidden])');
-      assert.equal(await count('[data-item-id="a-hostile"]'), 1, 'the hostile message has a row');
+      assert.equal(await w.page.getAttribute('.rows > article', 'aria-setsize'), '6', 'every item has its row (five, and the error)');
       assert.equal(await count('.approval-card[data-id="appr-first"]'), 1, 'the approval that was already pending renders');
       await checkStillWorks(payload.name);
       await w.page.$eval('.error-banner button', (b) => b.click());
@@ -266,12 +266,48 @@ describe('hostile model output (headless Chromium)', function () {
     await checkStillWorks('titles and errors');
   });
 
-  it('frame budget: no app frame over 200 ms on any payload (main-thread long tasks reported)', function () {
+  it('frame budget: no app frame over 200 ms on any payload (main-thread long tasks reported)', async function () {
     // The app's own frame timing (FrameScheduler's codex:slow-frame) is the budget; main-thread
-    // long tasks (including the test's own page.evaluate work and GC) are reported beside it.
-    // The bound is 200 ms times a load allowance for a shared 2-core machine (CODEX_FRAME_SLACK, default 2.5).
-    const slack = Number(process.env.CODEX_FRAME_SLACK ?? 2.5);
-    const over = frames.filter((r) => r.frame > 200 * slack);
-    assert.deepEqual(over.map((r) => `${r.name}: ${Math.round(r.frame)} ms`), [], 'slow app frames');
+    // long tasks (including GC and the test's own page.evaluate work) are reported beside it.
+    // On a shared 2-core machine one run can be slowed by other processes, so a payload over
+    // the bound is measured again, alone in a fresh page, and the better of the runs counts:
+    // a real regression is slow every time. Bound: 200 ms times CODEX_FRAME_SLACK (default 1.5).
+    const slack = Number(process.env.CODEX_FRAME_SLACK ?? 1.5);
+    const bound = 200 * slack;
+    const over = [];
+    for (const r of frames.filter((x) => x.frame > bound)) {
+      const payload = TEXT.find((p) => r.name.endsWith(`: ${p.name}`));
+      let best = r.frame;
+      for (let attempt = 0; attempt < 2 && payload && best > bound; attempt++) best = Math.min(best, await measureAlone(payload.text, r.name.startsWith('streamed')));
+      console.log(`      re-measured ${r.name}: ${Math.round(r.frame)} ms in the run, ${Math.round(best)} ms alone`);
+      if (best > bound) over.push(`${r.name}: ${Math.round(best)} ms`);
+    }
+    assert.deepEqual(over, [], `app frames over ${bound} ms`);
   });
+
+  /** The longest app frame rendering `text` as one message (whole, or streamed in pieces) in a fresh page. */
+  async function measureAlone(text, streamed) {
+    const alone = await openWebview({ server, browser });
+    try {
+      await alone.page.evaluate(() => {
+        window.__slowFrames = [];
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.name === 'codex:slow-frame') window.__slowFrames.push(e.duration); }).observe({ type: 'measure' });
+      });
+      if (!streamed) {
+        await alone.post(f.state({ transcript: [f.entry(f.agent(text, 'm'))], lastSeq: 1 }));
+      } else {
+        await alone.post(f.state({ transcript: [], lastSeq: 1 }));
+        let n = 2;
+        const events = [f.notification(n++, 'item/started', { turnId: 't', item: f.agent('', 'm') })];
+        for (const piece of awkwardPieces(text)) events.push(f.notification(n++, 'item/agentMessage/delta', { turnId: 't', itemId: 'm', delta: piece }));
+        events.push(f.notification(n++, 'item/completed', { turnId: 't', item: f.agent(text, 'm') }));
+        for (let i = 0; i < events.length; i += 16) await alone.post(f.events(...events.slice(i, i + 16)));
+      }
+      await alone.settle();
+      await alone.settle();
+      return await alone.page.evaluate(() => Math.max(0, ...window.__slowFrames));
+    } finally {
+      await alone.close();
+    }
+  }
 });
