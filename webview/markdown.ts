@@ -124,14 +124,27 @@ export class MarkdownRenderer {
   private renderGuarded(text: string): DocumentFragment {
     const limited = renderLimit(text);
     const blocks = withinBudget(guardBlocks(limited.text));
-    let fragment: DocumentFragment | null = null;
-    // Ordinary text is parsed whole (link references and loose lists span blocks); text
-    // with a block the guard rejected, or that the parser failed on, block by block.
-    if (!blocks.some((b) => b.plain)) fragment = this.parse(blocks.map((b) => b.text).join(''));
-    if (!fragment) {
-      fragment = document.createDocumentFragment();
-      for (const block of blocks) fragment.append(this.renderBlock(block));
+    // Runs of blocks the guard let through are parsed together (link references and loose
+    // lists span blocks, and each parse and sanitize has a fixed cost); blocks it rejected
+    // are plain text; a run the parser fails on is retried block by block.
+    const fragment = document.createDocumentFragment();
+    let run: Block[] = [];
+    const flush = () => {
+      if (!run.length) return;
+      const parsed = this.parse(run.map((b) => b.text).join(''));
+      if (parsed) fragment.append(parsed);
+      else for (const block of run) fragment.append(this.renderBlock(block));
+      run = [];
+    };
+    for (const block of blocks) {
+      if (!block.plain) {
+        run.push(block);
+        continue;
+      }
+      flush();
+      fragment.append(plainBlock(block.text));
     }
+    flush();
     enhance(fragment);
     revealInTree(fragment);
     if (limited.omitted) fragment.append(h('p', { class: 'md-omitted' }, `… ${Math.ceil(limited.omitted / 1024)} KB more of this message is not shown.`));

@@ -67,6 +67,15 @@ export class MarkdownView {
       this.plainTail = null;
     }
     this.seen = text;
+    if (this.stableText.length >= STREAM_RENDER_CHARS) {
+      // A huge message: what is on screen stays; the rest waits for the final render
+      // (bounded by markdown-guard.ts), and the tail says how much has arrived.
+      this.openBlock = null;
+      this.plainTail = null;
+      this.tailEl.replaceChildren(h('p', { class: 'md-omitted' }, `… receiving: ${Math.round(full.length / 1024)} KB so far.`));
+      this.shown = full;
+      return true;
+    }
     const boundary = this.scanner.scan(text);
     let upTo = boundary;
     if (boundary - this.stableText.length > STABLE_PER_FRAME) {
@@ -163,6 +172,8 @@ const PACE_ABOVE_MS = 4;
 const PLAIN_TAIL_CHARS = 16 * 1024;
 /** Finished blocks rendered per frame during a burst. */
 const STABLE_PER_FRAME = 8 * 1024;
+/** While streaming, finished blocks are rendered up to this much text (the DOM a growing message keeps re-laying out). */
+const STREAM_RENDER_CHARS = 48 * 1024;
 const CHUNK_LINES = 80;
 
 function countLines(text: string): number {
