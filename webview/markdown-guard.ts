@@ -27,8 +27,14 @@ export const MAX_BLOCK_CHARS = 64 * 1024;
 export const MAX_MARKDOWN_BLOCKS = 200;
 /** Markdown (outside code blocks) one message renders; past this the rest is plain text. */
 export const MAX_MARKDOWN_CHARS = 96 * 1024;
-/** A message is rendered up to this many characters. */
-export const MAX_RENDER_CHARS = 128 * 1024;
+/**
+ * A message is rendered up to this many characters. Large because code blocks (one text
+ * node, no wrapping) stay cheap at any size; prose is bounded by the budgets above and
+ * plain text by MAX_PLAIN_LINES / MAX_PLAIN_CHARS.
+ */
+export const MAX_RENDER_CHARS = 1024 * 1024;
+/** Characters one plain-text block shows (wrapped text is the costliest to lay out). */
+export const MAX_PLAIN_CHARS = 64 * 1024;
 /** Lines one plain-text block shows (layout cost grows with lines; a note says how many more there are). */
 export const MAX_PLAIN_LINES = 500;
 
@@ -193,14 +199,16 @@ export function renderLimit(text: string): { text: string; omitted: number } {
   return { text: text.slice(0, cut), omitted: text.length - cut };
 }
 
-/** `text` cut after MAX_PLAIN_LINES lines, and how many lines were left out. */
-export function plainLimit(text: string): { text: string; omittedLines: number } {
+/** `text` cut after MAX_PLAIN_LINES lines or MAX_PLAIN_CHARS characters, and how much was left out. */
+export function plainLimit(text: string): { text: string; omittedLines: number; omittedChars: number } {
+  let cut = Math.min(text.length, MAX_PLAIN_CHARS);
   let at = -1;
   for (let n = 0; n < MAX_PLAIN_LINES; n++) {
     at = text.indexOf('\n', at + 1);
-    if (at === -1) return { text, omittedLines: 0 };
+    if (at === -1 || at >= cut) break;
   }
-  const rest = text.slice(at + 1);
-  if (!rest.trim()) return { text, omittedLines: 0 };
-  return { text: text.slice(0, at), omittedLines: rest.split('\n').length };
+  if (at !== -1 && at < cut) cut = at;
+  const rest = text.slice(cut);
+  if (!rest.trim()) return { text, omittedLines: 0, omittedChars: 0 };
+  return { text: text.slice(0, cut), omittedLines: rest.replace(/^\n|\n$/g, '').split('\n').length, omittedChars: rest.length };
 }

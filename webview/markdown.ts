@@ -197,7 +197,7 @@ export class MarkdownRenderer {
 export function plainBlock(text: string): HTMLElement {
   const limited = plainLimit(text.replace(/\n+$/, ''));
   const p = h('p', { class: 'md-plain', dir: 'auto' }, limited.text);
-  if (limited.omittedLines) p.append(h('span', { class: 'md-omitted' }, `\n… ${limited.omittedLines} more lines not shown.`));
+  if (limited.omittedChars) p.append(h('span', { class: 'md-omitted' }, `\n… ${limited.omittedLines} more line${limited.omittedLines === 1 ? '' : 's'} (${Math.ceil(limited.omittedChars / 1024)} KB) not shown.`));
   return p;
 }
 

@@ -53,3 +53,16 @@ describe('markdown guard (webview)', () => {
     assert.deepEqual(renderLimit('short'), { text: 'short', omitted: 0 });
   });
 });
+
+describe('markdown guard: plain-text limits', () => {
+  it('cuts plain text at MAX_PLAIN_LINES lines or MAX_PLAIN_CHARS characters, and counts the rest', async () => {
+    const { plainLimit, MAX_PLAIN_LINES, MAX_PLAIN_CHARS } = await import('../../webview/markdown-guard');
+    assert.deepEqual(plainLimit('a\nb'), { text: 'a\nb', omittedLines: 0, omittedChars: 0 });
+    const lines = plainLimit('x\n'.repeat(MAX_PLAIN_LINES + 10));
+    assert.equal(lines.text.split('\n').length, MAX_PLAIN_LINES);
+    assert.equal(lines.omittedLines, 10);
+    const long = plainLimit('y'.repeat(MAX_PLAIN_CHARS + 5));
+    assert.equal(long.text.length, MAX_PLAIN_CHARS);
+    assert.equal(long.omittedChars, 5);
+  });
+});
