@@ -1,5 +1,6 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
 import { Marked, type Tokens } from 'marked';
+import { revealHidden } from '../protocol/untrusted-text';
 import { h, iconButton } from './dom';
 import { guardBlocks, plainLimit, renderLimit, withinBudget, type Block } from './markdown-guard';
 import { revealInTree } from './untrusted';
@@ -224,6 +225,7 @@ function enhance(fragment: DocumentFragment): void {
   for (const el of Array.from(fragment.querySelectorAll('p, li, h3, h4, h5, h6, td, th'))) el.setAttribute('dir', 'auto');
   for (const a of Array.from(fragment.querySelectorAll('a'))) {
     a.rel = 'noopener noreferrer';
-    if (!a.title) a.title = a.getAttribute('href') ?? '';
+    // The tooltip says where the link really goes, hidden characters shown.
+    a.title = revealHidden(a.title || (a.getAttribute('href') ?? ''));
   }
 }

@@ -20,6 +20,8 @@ export class MarkdownView {
   private stableEl: HTMLElement | null = null;
   private tailEl: HTMLElement | null = null;
   private stableText = '';
+  /** Top-level elements rendered in the stable part (the DOM a growing message re-lays out). */
+  private stableBlocks = 0;
   private shown: string | null = null;
   private scanner = new BoundaryScanner();
   /** The open code block rendered in the tail, grown by appending text. */
@@ -62,12 +64,13 @@ export class MarkdownView {
       this.tailEl = h('div', { class: 'md-tail' });
       this.el.replaceChildren(this.stableEl, this.tailEl);
       this.stableText = '';
+      this.stableBlocks = 0;
       this.scanner = new BoundaryScanner();
       this.openBlock = null;
       this.plainTail = null;
     }
     this.seen = text;
-    if (this.stableText.length >= STREAM_RENDER_CHARS) {
+    if (this.stableText.length >= STREAM_RENDER_CHARS || this.stableBlocks >= STREAM_RENDER_BLOCKS) {
       // A huge message: what is on screen stays; the rest waits for the final render
       // (bounded by markdown-guard.ts), and the tail says how much has arrived.
       this.openBlock = null;
@@ -84,7 +87,9 @@ export class MarkdownView {
       if (within > 0) upTo = this.stableText.length + within;
     }
     if (upTo > this.stableText.length) {
-      this.stableEl.append(this.md.render(text.slice(this.stableText.length, upTo), false));
+      const rendered = this.md.render(text.slice(this.stableText.length, upTo), false);
+      this.stableBlocks += rendered.childElementCount;
+      this.stableEl.append(rendered);
       this.stableText = text.slice(0, upTo);
       this.openBlock = null;
       this.plainTail = null;
@@ -172,8 +177,13 @@ const PACE_ABOVE_MS = 4;
 const PLAIN_TAIL_CHARS = 16 * 1024;
 /** Finished blocks rendered per frame during a burst. */
 const STABLE_PER_FRAME = 8 * 1024;
-/** While streaming, finished blocks are rendered up to this much text (the DOM a growing message keeps re-laying out). */
-const STREAM_RENDER_CHARS = 48 * 1024;
+/**
+ * While streaming, finished blocks are rendered up to this much text or this many blocks
+ * (the DOM a growing message keeps re-laying out); a message past either waits for its
+ * final, bounded render. Ordinary long answers stay far below both.
+ */
+const STREAM_RENDER_CHARS = 512 * 1024;
+const STREAM_RENDER_BLOCKS = 1000;
 const CHUNK_LINES = 80;
 
 function countLines(text: string): number {
