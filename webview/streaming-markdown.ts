@@ -1,6 +1,6 @@
 import { h } from './dom';
 import { plainBlock, type MarkdownRenderer } from './markdown';
-import { inlineMarkup, MAX_INLINE_MARKUP, MAX_PLAIN_LINES, renderLimit } from './markdown-guard';
+import { inlineMarkup, MAX_INLINE_MARKUP, MAX_PLAIN_CHARS, MAX_PLAIN_LINES, renderLimit } from './markdown-guard';
 import { revealedNodes } from './untrusted';
 
 /**
@@ -132,7 +132,7 @@ export class MarkdownView {
     const added = text.slice(tail.upTo);
     tail.upTo = text.length;
     // Bounded like a plain block (layout grows with lines): past the cap it waits for the final render.
-    if (!added || tail.lines >= MAX_PLAIN_LINES) return;
+    if (!added || tail.lines >= MAX_PLAIN_LINES || tail.upTo - tail.start - added.length >= MAX_PLAIN_CHARS) return;
     tail.lines += countLines(added);
     tail.el.append(...revealedNodes(added));
   }
