@@ -89,15 +89,15 @@ export class ApprovalsView {
       );
       // Accepting waits until the whole command has been shown; declining never waits.
       if (box && !box.complete) {
-        const accepts = buttons.slice(0, 2);
-        for (const b of accepts) {
+        const accepts = buttons.slice(0, 2).map((b) => ({ b, title: b.title }));
+        for (const { b } of accepts) {
           b.disabled = true;
           b.title = 'Show the whole command first';
         }
         box.onComplete(() => {
-          for (const b of accepts) {
+          for (const { b, title } of accepts) {
             b.disabled = false;
-            b.removeAttribute('title');
+            b.title = title;
           }
         });
       }
