@@ -1,7 +1,9 @@
+import { approvalWarnings, commandBox } from './approval-command';
 import { h, icon, textButton, uid } from './dom';
 import { fileEntry } from './items';
 import type { PendingModel, Resolution } from './model';
 import { describeResolution } from './store';
+import { untrustedText } from './untrusted';
 
 export interface ApprovalActions {
   decide(approvalId: string, decision: 'accept' | 'decline', scope?: 'session'): Promise<unknown>;
@@ -66,12 +68,17 @@ export class ApprovalsView {
     const kindIcon = isApproval ? 'shield' : model.kind === 'input' ? 'question' : 'tools';
     const el = h('div', { class: `approval-card approval-${model.kind}`, role: 'group', 'aria-labelledby': titleId, 'data-id': model.id });
     el.append(h('div', { class: 'approval-head' }, icon(kindIcon), h('span', { class: 'approval-kind' }, kindLabel)));
-    el.append(h('p', { class: 'approval-summary', id: titleId }, model.summary));
-    if (model.command) el.append(h('pre', { class: 'approval-command', tabindex: 0 }, h('span', { class: 'prompt', 'aria-hidden': 'true' }, '$ '), model.command));
-    const meta = [model.cwd ? `in ${model.cwd}` : '', model.reason ?? ''].filter(Boolean).join(' — ');
-    if (meta) el.append(h('p', { class: 'approval-meta' }, meta));
+    el.append(h('p', { class: 'approval-summary', id: titleId }, untrustedText(summaryLine(model.summary))));
+    const warning = approvalWarnings(model.command, model.changes.flatMap((c) => (c.movePath ? [c.path, c.movePath] : [c.path])), model.cwd);
+    if (warning) el.append(warning);
+    const box = model.command ? commandBox(model.command) : null;
+    if (box) el.append(box.el);
+    const meta: Node[] = [];
+    if (model.cwd) meta.push(document.createTextNode('in '), untrustedText(model.cwd, 'verbatim'));
+    if (model.reason) meta.push(...(meta.length ? [document.createTextNode(' — ')] : []), untrustedText(model.reason));
+    if (meta.length) el.append(h('p', { class: 'approval-meta' }, ...meta));
     if (model.changes.length) el.append(h('ul', { class: 'file-list' }, ...model.changes.map((c) => fileEntry(c, 'approval'))));
-    if (model.questions.length > 1) el.append(h('ul', { class: 'approval-questions' }, ...model.questions.map((q) => h('li', {}, q))));
+    if (model.questions.length > 1) el.append(h('ul', { class: 'approval-questions' }, ...model.questions.map((q) => h('li', {}, untrustedText(q)))));
     const status = h('span', { class: 'approval-status' });
     const buttons: HTMLButtonElement[] = [];
     if (isApproval) {
@@ -80,6 +87,20 @@ export class ApprovalsView {
         textButton('Accept for session', { class: 'button secondary', 'data-decision': 'accept-session', title: 'Accept this and similar requests for the rest of the session' }),
         textButton('Decline', { class: 'button secondary', 'data-decision': 'decline' }, 'close'),
       );
+      // Accepting waits until the whole command has been shown; declining never waits.
+      if (box && !box.complete) {
+        const accepts = buttons.slice(0, 2).map((b) => ({ b, title: b.title }));
+        for (const { b } of accepts) {
+          b.disabled = true;
+          b.title = 'Show the whole command first';
+        }
+        box.onComplete(() => {
+          for (const { b, title } of accepts) {
+            b.disabled = false;
+            b.title = title;
+          }
+        });
+      }
     } else {
       status.textContent = model.kind === 'input' ? 'Answer it from another Codex Manager client (CLI or SDK).' : 'Waiting for a client to answer the tool call.';
     }
@@ -102,7 +123,7 @@ export class ApprovalsView {
       return;
     }
     const button = target.closest<HTMLButtonElement>('button[data-decision]');
-    if (!button || card.resolved || card.busy) return;
+    if (!button || button.disabled || card.resolved || card.busy) return;
     const choice = button.dataset.decision;
     const decision = choice === 'decline' ? 'decline' : 'accept';
     void this.decide(id, card, decision, choice === 'accept-session' ? 'session' : undefined);
@@ -119,7 +140,7 @@ export class ApprovalsView {
       if (card.resolved) return;
       this.setBusy(card, false);
       card.el.classList.add('error');
-      card.status.textContent = error instanceof Error ? error.message : String(error);
+      card.status.replaceChildren(untrustedText(error instanceof Error ? error.message : String(error)));
     }
   }
 
@@ -152,4 +173,12 @@ export class ApprovalsView {
     this.cards.delete(id);
     if (hadFocus) this.actions.restoreFocus();
   }
+}
+
+/** The summary's first line, cut to a sentence's length: the full command is in its own box below. */
+function summaryLine(summary: string): string {
+  const lines = summary.split('\n');
+  const first = lines[0] ?? '';
+  const cut = first.length > 200 ? `${first.slice(0, 199)}…` : first;
+  return lines.length > 1 || cut !== first ? `${cut.replace(/…$/, '')}…` : cut;
 }

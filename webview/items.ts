@@ -1,7 +1,10 @@
 import { basename, dirname, formatDuration, h, icon, iconButton, textButton, uid } from './dom';
 import type { MarkdownRenderer } from './markdown';
 import type { FileChange, ItemModel, ItemStatus } from './model';
+import { guardRow } from './safe-row';
 import { MarkdownView } from './streaming-markdown';
+import { revealHidden } from '../protocol/untrusted-text';
+import { setUntrustedText, untrustedText } from './untrusted';
 
 /**
  * One transcript row per item kind. Rows are plain DOM built with the DOM API (model text
@@ -27,10 +30,18 @@ export interface RowView {
   update(item: ItemModel): boolean | void;
 }
 
+/** ANSI colour and style sequences (ESC [ … m). */
+const SGR = new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g');
+
 /** Shown for very long command output; the rest stays in the model. */
 const OUTPUT_TAIL_CHARS = 32 * 1024;
 
+/** A row for `item`; one that fails to render falls back to plain text (safe-row.ts). */
 export function createRow(item: ItemModel, ctx: RowContext): RowView {
+  return guardRow(item, () => createRowUnguarded(item, ctx));
+}
+
+function createRowUnguarded(item: ItemModel, ctx: RowContext): RowView {
   switch (item.kind) {
     case 'user':
       return userRow(item);
@@ -61,9 +72,9 @@ function shell(item: ItemModel, className: string): { el: HTMLElement; heading: 
 function userRow(item: ItemModel): RowView {
   const { el, heading } = shell(item, 'row-user');
   heading.append('You');
-  const body = h('div', { class: 'row-body user-text' });
+  const body = h('div', { class: 'row-body user-text', dir: 'auto' });
   el.append(h('div', { class: 'row-header' }, icon('account'), heading), body);
-  return { el, update: (it) => { body.textContent = it.text; } };
+  return { el, update: (it) => { setUntrustedText(body, it.text); } };
 }
 
 function messageRow(item: ItemModel, ctx: RowContext): RowView {
@@ -96,7 +107,7 @@ function reasoningRow(item: ItemModel, ctx: RowContext): RowView {
   const { el, heading } = shell(item, 'row-reasoning');
   const bodyId = uid('reasoning');
   const label = h('span', { class: 'disclosure-label' });
-  const preview = h('span', { class: 'disclosure-preview' });
+  const preview = h('bdi', { class: 'disclosure-preview untrusted', dir: 'auto' });
   const toggle = h('button', { type: 'button', class: 'disclosure', 'data-action': 'toggle', 'aria-controls': bodyId }, icon('chevron-right', 'chevron'), label, preview);
   heading.classList.add('visually-hidden');
   heading.append('Reasoning');
@@ -110,7 +121,7 @@ function reasoningRow(item: ItemModel, ctx: RowContext): RowView {
       const open = ctx.expanded.has(it.id);
       const streaming = it.status === 'inProgress';
       label.textContent = streaming ? 'Thinking…' : 'Thought';
-      preview.textContent = open ? '' : firstLine(it.text);
+      setUntrustedText(preview, open ? '' : firstLine(it.text));
       toggle.setAttribute('aria-expanded', String(open));
       toggle.setAttribute('aria-label', `${streaming ? 'Thinking' : 'Reasoning'}: ${open ? 'hide' : 'show'} details`);
       el.classList.toggle('open', open);
@@ -128,11 +139,11 @@ function commandRow(item: ItemModel, ctx: RowContext): RowView {
   heading.classList.add('visually-hidden');
   const outputId = uid('output');
   const status = h('span', { class: 'status-icon' });
-  const line = h('code', { class: 'command-line' });
+  const line = h('code', { class: 'command-line untrusted verbatim', dir: 'ltr' });
   const meta = h('span', { class: 'row-meta' });
   const toggle = iconButton('chevron-right', 'Show output', { 'data-action': 'toggle', 'aria-controls': outputId, class: 'icon-button toggle' });
   const head = h('div', { class: 'card-head', 'data-action': 'toggle-head' }, status, h('span', { class: 'prompt', 'aria-hidden': 'true' }, '$'), line, meta, toggle);
-  const output = h('pre', { class: 'output', id: outputId, tabindex: 0 });
+  const output = h('pre', { class: 'output', id: outputId, tabindex: 0, dir: 'auto' });
   const card = h('div', { class: 'card' }, head, output);
   el.append(heading, card);
   return {
@@ -145,10 +156,13 @@ function commandRow(item: ItemModel, ctx: RowContext): RowView {
       const awaiting = ctx.awaiting.has(it.id) && it.status === 'inProgress';
       status.replaceChildren(awaiting ? icon('shield', 'warn') : statusIcon(state));
       status.title = awaiting ? 'waiting for approval' : statusWord(state);
-      line.textContent = it.text;
-      line.title = it.detail ? `${it.text}\n(in ${it.detail})` : it.text;
+      setUntrustedText(line, it.text);
+      line.title = revealHidden(it.detail ? `${it.text}\n(in ${it.detail})` : it.text);
       const parts: string[] = [];
       if (awaiting) parts.push('waiting for approval');
+      // The collapsed line cannot show a multi-line command: say it has more.
+      const commandLines = countLines(it.text);
+      if (commandLines > 1) parts.push(`${commandLines} lines`);
       if (it.exitCode !== null) parts.push(`exit ${it.exitCode}`);
       else if (it.status === 'declined') parts.push('declined');
       else if (it.status === 'canceled') parts.push('stopped');
@@ -161,8 +175,9 @@ function commandRow(item: ItemModel, ctx: RowContext): RowView {
       el.classList.toggle('failed', state === 'failed');
       output.hidden = !open;
       if (open) {
-        const text = it.output || (it.status === 'inProgress' ? 'Waiting for output…' : 'No output.');
-        output.textContent = text.length > OUTPUT_TAIL_CHARS ? `… (${Math.round((text.length - OUTPUT_TAIL_CHARS) / 1024)} KB earlier output not shown)\n${text.slice(-OUTPUT_TAIL_CHARS)}` : text;
+        const text = (it.output || (it.status === 'inProgress' ? 'Waiting for output…' : 'No output.')).replace(SGR, '');
+        // Colour codes are presentation only: dropped, not shown as ⟨U+001B⟩[32m. Other escapes stay visible.
+        setUntrustedText(output, text.length > OUTPUT_TAIL_CHARS ? `… (${Math.round((text.length - OUTPUT_TAIL_CHARS) / 1024)} KB earlier output not shown)\n${text.slice(-OUTPUT_TAIL_CHARS)}` : text);
         output.classList.toggle('empty', !it.output);
       }
     },
@@ -211,10 +226,10 @@ export function fileEntry(change: FileChange, source: 'item' | 'approval'): HTML
     h('span', { class: 'added' }, `+${change.added}`), ' ', h('span', { class: 'removed' }, `−${change.removed}`));
   return h('li', { class: `file file-${change.kind}` },
     h('span', { class: 'file-kind', title: kindWord }, icon(kindIcon)),
-    h('button', { type: 'button', class: 'link file-name', 'data-action': 'open-file', 'data-path': change.path, title: `Open ${change.path}`, 'aria-label': `${name}, ${kindWord}. Open file` }, name),
-    // Right-to-left so a long directory is cut at its start; <bdi dir=ltr> keeps the slashes in place.
-    h('span', { class: 'file-dir', title: change.path }, h('bdi', { dir: 'ltr' }, dirname(change.path))),
-    change.movePath ? h('span', { class: 'file-move' }, `→ ${basename(change.movePath)}`) : null,
+    h('button', { type: 'button', class: 'link file-name', 'data-action': 'open-file', 'data-path': change.path, title: `Open ${revealHidden(change.path)}`, 'aria-label': `${name}, ${kindWord}. Open file` }, untrustedText(name, 'verbatim')),
+    // Right-to-left so a long directory is cut at its start; the verbatim <bdi dir=ltr> keeps the slashes in place.
+    h('span', { class: 'file-dir', title: revealHidden(change.path) }, untrustedText(dirname(change.path), 'verbatim')),
+    change.movePath ? h('span', { class: 'file-move' }, '→ ', untrustedText(basename(change.movePath), 'verbatim')) : null,
     stats,
     iconButton('diff', `Show diff of ${name}`, { 'data-action': source === 'item' ? 'open-item-diff' : 'open-diff', 'data-path': change.path }));
 }
@@ -224,7 +239,7 @@ function toolRow(item: ItemModel, ctx: RowContext): RowView {
   heading.classList.add('visually-hidden');
   const detailsId = uid('tool');
   const status = h('span', { class: 'status-icon' });
-  const name = h('span', { class: 'card-title' });
+  const name = h('bdi', { class: 'card-title untrusted', dir: 'auto' });
   const meta = h('span', { class: 'row-meta' });
   const toggle = iconButton('chevron-right', 'Show arguments and result', { 'data-action': 'toggle', 'aria-controls': detailsId, class: 'icon-button toggle' });
   const details = h('div', { class: 'tool-details', id: detailsId });
@@ -233,7 +248,7 @@ function toolRow(item: ItemModel, ctx: RowContext): RowView {
     el,
     update(it) {
       const open = ctx.expanded.has(it.id);
-      name.textContent = it.text;
+      setUntrustedText(name, it.text);
       heading.textContent = `Tool call ${statusWord(it.status)}: ${it.text}`;
       status.replaceChildren(statusIcon(it.status));
       status.title = statusWord(it.status);
@@ -243,8 +258,8 @@ function toolRow(item: ItemModel, ctx: RowContext): RowView {
       details.hidden = !open;
       if (open) {
         details.replaceChildren(
-          h('div', { class: 'tool-label' }, 'Arguments'), h('pre', { class: 'output', tabindex: 0 }, it.detail || '—'),
-          h('div', { class: 'tool-label' }, 'Result'), h('pre', { class: 'output', tabindex: 0 }, it.output || (it.status === 'inProgress' ? 'Waiting…' : '—')));
+          h('div', { class: 'tool-label' }, 'Arguments'), h('pre', { class: 'output', tabindex: 0 }, untrustedText(it.detail || '—')),
+          h('div', { class: 'tool-label' }, 'Result'), h('pre', { class: 'output', tabindex: 0 }, untrustedText(it.output || (it.status === 'inProgress' ? 'Waiting…' : '—'))));
       }
     },
   };
@@ -255,9 +270,9 @@ function noticeRow(item: ItemModel): RowView {
   const { el, heading } = shell(item, isError ? 'row-notice row-error' : 'row-notice');
   heading.classList.add('visually-hidden');
   heading.textContent = isError ? 'Error' : 'Note';
-  const text = h('span', { class: 'notice-text' });
+  const text = h('bdi', { class: 'notice-text untrusted', dir: 'auto' });
   el.append(heading, h('div', { class: 'notice' }, icon(isError ? 'error' : 'info'), text));
-  return { el, update: (it) => { text.textContent = it.text; } };
+  return { el, update: (it) => { setUntrustedText(text, it.text); } };
 }
 
 export function statusIcon(status: ItemStatus): HTMLElement {
@@ -322,4 +337,10 @@ export function estimateHeight(item: ItemModel, width: number, expanded: boolean
     default:
       return 34;
   }
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
+  return n;
 }

@@ -1,6 +1,9 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
 import { Marked, type Tokens } from 'marked';
+import { revealHidden } from '../protocol/untrusted-text';
 import { h, iconButton } from './dom';
+import { guardBlocks, plainLimit, renderLimit, withinBudget, type Block } from './markdown-guard';
+import { revealInTree } from './untrusted';
 
 /**
  * Model output → sanitized DOM. Three layers, so one mistake is not enough:
@@ -10,6 +13,10 @@ import { h, iconButton } from './dom';
  *     event handlers, no forms or buttons) and safe URL schemes;
  *  3. our own controls (code block toolbars) are added after sanitizing, with the DOM API,
  *     so nothing in the model's text can forge one.
+ * Before parsing, markdown-guard.ts bounds nesting and inline markup and size, so no message
+ * can overflow the parser's stack or make it work for seconds; a block the parser still
+ * fails on is shown as escaped plain text, and the rest of the message renders. After
+ * sanitizing, hidden characters (bidi controls, zero-width) are shown as markers.
  * Rendered fragments are cached by text (bounded LRU): scrolling a long transcript back
  * and forth re-uses them instead of re-parsing.
  */
@@ -38,9 +45,15 @@ export function classifyHref(href: string): LinkTarget | null {
   const value = href.trim();
   if (!value || value.startsWith('#')) return null;
   if (/^(?:https?:\/\/|mailto:)/i.test(value)) return { kind: 'external', url: value };
+  // Network shares and other machines (\\host\share, //host/share, file://host/x) are never
+  // links: on Windows merely opening one sends the user's credentials to that host. The
+  // extension checks again (extension/chat/file-link-policy.ts) and opens workspace files only.
+  if (/^[\\/]{2}/.test(value)) return null;
   if (/^file:/i.test(value)) {
     try {
-      return { kind: 'file', path: decodeURIComponent(new URL(value).pathname).replace(/^\/([a-z]:)/i, '$1') };
+      const url = new URL(value);
+      if (url.host && url.host.toLowerCase() !== 'localhost') return null;
+      return { kind: 'file', path: decodeURIComponent(url.pathname).replace(/^\/([a-z]:)/i, '$1') };
     } catch {
       return null;
     }
@@ -109,6 +122,55 @@ export class MarkdownRenderer {
     });
   }
 
+  private renderGuarded(text: string): DocumentFragment {
+    const limited = renderLimit(text);
+    const blocks = withinBudget(guardBlocks(limited.text));
+    // Runs of blocks the guard let through are parsed together (link references and loose
+    // lists span blocks, and each parse and sanitize has a fixed cost); blocks it rejected
+    // are plain text; a run the parser fails on is retried block by block.
+    const fragment = document.createDocumentFragment();
+    let run: Block[] = [];
+    const flush = () => {
+      if (!run.length) return;
+      const parsed = this.parse(run.map((b) => b.text).join(''));
+      if (parsed) fragment.append(parsed);
+      else for (const block of run) fragment.append(this.renderBlock(block));
+      run = [];
+    };
+    for (const block of blocks) {
+      if (!block.plain) {
+        run.push(block);
+        continue;
+      }
+      flush();
+      fragment.append(plainBlock(block.text));
+    }
+    flush();
+    enhance(fragment);
+    revealInTree(fragment);
+    if (limited.omitted) fragment.append(h('p', { class: 'md-omitted' }, `… ${Math.ceil(limited.omitted / 1024)} KB more of this message is not shown.`));
+    return fragment;
+  }
+
+  private renderBlock(block: Block): Node {
+    if (!block.plain) {
+      const parsed = this.parse(block.text);
+      if (parsed) return parsed;
+    }
+    return plainBlock(block.text);
+  }
+
+  /** Parsed and sanitized, or null when the parser (or sanitizer) failed on this text. */
+  private parse(markdown: string): DocumentFragment | null {
+    try {
+      const html = this.marked.parse(markdown, { async: false });
+      return this.purify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true });
+    } catch (error) {
+      console.warn('codex webview: markdown fell back to plain text', error);
+      return null;
+    }
+  }
+
   /** Sanitized DOM for `text`; `cache: false` for text that changes every frame (streaming tails). */
   render(text: string, cache = true): DocumentFragment {
     if (cache) {
@@ -119,9 +181,7 @@ export class MarkdownRenderer {
         return hit.cloneNode(true) as DocumentFragment;
       }
     }
-    const html = this.marked.parse(text, { async: false });
-    const fragment = this.purify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true });
-    enhance(fragment);
+    const fragment = this.renderGuarded(text);
     if (!cache) return fragment;
     this.cache.set(text, fragment);
     this.cachedChars += text.length;
@@ -132,6 +192,14 @@ export class MarkdownRenderer {
     }
     return fragment.cloneNode(true) as DocumentFragment;
   }
+}
+
+/** A paragraph of escaped plain text (white space kept): for blocks the parser is not given. */
+export function plainBlock(text: string): HTMLElement {
+  const limited = plainLimit(text.replace(/\n+$/, ''));
+  const p = h('p', { class: 'md-plain', dir: 'auto' }, limited.text);
+  if (limited.omittedChars) p.append(h('span', { class: 'md-omitted' }, `\n… ${limited.omittedLines} more line${limited.omittedLines === 1 ? '' : 's'} (${Math.ceil(limited.omittedChars / 1024)} KB) not shown.`));
+  return p;
 }
 
 /** Adds our controls to sanitized output. Runs on trusted DOM only (after DOMPurify). */
@@ -152,8 +220,12 @@ function enhance(fragment: DocumentFragment): void {
     table.replaceWith(wrap);
     wrap.append(table);
   }
+  // Each block takes its direction from its own first letter (dir=auto is cheap; the CSS
+  // alternative, unicode-bidi: plaintext, costs seconds of layout on a huge paragraph).
+  for (const el of Array.from(fragment.querySelectorAll('p, li, h3, h4, h5, h6, td, th'))) el.setAttribute('dir', 'auto');
   for (const a of Array.from(fragment.querySelectorAll('a'))) {
     a.rel = 'noopener noreferrer';
-    if (!a.title) a.title = a.getAttribute('href') ?? '';
+    // The tooltip says where the link really goes, hidden characters shown.
+    a.title = revealHidden(a.title || (a.getAttribute('href') ?? ''));
   }
 }

@@ -226,7 +226,7 @@ export function pendingFromView(view: Rec): PendingModel | null {
     summary: str(view.summary) ?? 'Approval needed',
     turnId: str(view.turnId),
     itemId: str(view.itemId),
-    command: Array.isArray(command) ? command.join(' ') : str(command),
+    command: Array.isArray(command) ? shellJoin(command.map(String)) : str(command),
     cwd: str(details.cwd),
     reason: str(details.reason),
     changes,
@@ -278,4 +278,12 @@ function json(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * An argv as one shell line, quoted where needed, so what the card shows is what runs:
+ * a plain join would show `sh -c a; b` for ['sh', '-c', 'a; b'].
+ */
+export function shellJoin(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -1,4 +1,5 @@
 import { h, icon, iconButton } from './dom';
+import { untrustedText } from './untrusted';
 
 /**
  * The quiet line above the composer: what is going on (a turn working, the runtime
@@ -17,13 +18,13 @@ export class StatusView {
     this.activity.hidden = !working && !retrying;
     this.activity.replaceChildren(
       icon(retrying ? 'sync' : 'loading', 'codicon-modifier-spin'),
-      h('span', {}, retrying ? `Reconnecting: ${retrying}` : 'Codex is working…'));
+      retrying ? h('span', {}, 'Reconnecting: ', untrustedText(retrying)) : h('span', {}, 'Codex is working…'));
   }
 
   showError(message: string): void {
     const close = iconButton('close', 'Dismiss error');
     close.addEventListener('click', () => this.clearError());
-    this.error.replaceChildren(icon('error'), h('span', { class: 'error-text' }, message), close);
+    this.error.replaceChildren(icon('error'), untrustedText(message, 'auto', 'error-text'), close);
     this.error.hidden = false;
   }
 

@@ -4,6 +4,7 @@ import { HeightIndex } from './height-index';
 import { createRow, estimateHeight, type RowContext, type RowView } from './items';
 import { classifyHref, type MarkdownRenderer } from './markdown';
 import type { ItemModel } from './model';
+import { originalText } from './untrusted';
 
 /** What the list asks of its owner when the user acts on a row. */
 export interface TranscriptActions {
@@ -394,7 +395,8 @@ export class TranscriptView {
     }
     const codeButton = target.closest<HTMLElement>('[data-code-action]');
     if (codeButton) {
-      const code = codeButton.closest('.code-block')?.querySelector('pre')?.textContent ?? '';
+      const pre = codeButton.closest('.code-block')?.querySelector('pre');
+      const code = pre ? originalText(pre) : '';
       this.actions.code(codeButton.dataset.codeAction === 'insert' ? 'insert' : 'copy', code, codeButton);
       return;
     }

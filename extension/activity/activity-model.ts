@@ -4,6 +4,7 @@
  * Fed by readSession (history) and then live by bridge events. Pure data, no `vscode`,
  * so it is unit-testable and cheap to load.
  */
+import { revealHidden } from '../../protocol/untrusted-text';
 
 export type ActivityStatus = 'running' | 'awaitingApproval' | 'completed' | 'failed' | 'declined' | 'interrupted';
 export type ActivityKind = 'command' | 'fileChange' | 'mcpTool' | 'dynamicTool' | 'webSearch';
@@ -249,7 +250,9 @@ function describeItem(kind: ActivityKind, item: Obj): Partial<ActivityItem> {
 /** `/bin/bash -lc 'npm test'` → `npm test`: the shell wrapper says nothing to a person. */
 export function displayCommand(command: string): string {
   const wrapped = /^\S*\/(?:ba|z)?sh -lc '([\s\S]*)'$/.exec(command.trim());
-  return (wrapped ? wrapped[1]!.replace(/'\\''/g, "'") : command).replace(/\s+/g, ' ').trim();
+  // Hidden characters become ⟨U+…⟩ markers before white space is folded: some of them
+  // (U+FEFF, U+2028) count as white space and would otherwise vanish into a plain space.
+  return revealHidden(wrapped ? wrapped[1]!.replace(/'\\''/g, "'") : command).replace(/\s+/g, ' ').trim();
 }
 
 function userText(content: unknown): string {

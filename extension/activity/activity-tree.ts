@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hasHiddenChars, hasRtlLetters, isolatePlain, revealHidden } from '../../protocol/untrusted-text';
 import { ActivityModel, type ActivityEvent, type ActivityItem, type ActivityStatus, type ActivityTurn } from './activity-model';
 import { JobsModel, type BackgroundJob } from './jobs-model';
 
@@ -99,7 +100,7 @@ export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const latest = this.model.list().at(-1) === turn;
     const state = turn.items.length === 0 ? vscode.TreeItemCollapsibleState.None
       : latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-    const t = new vscode.TreeItem(oneLine(turn.prompt, 60) || `Turn ${turn.index}`, state);
+    const t = new vscode.TreeItem(isolatePlain(oneLine(turn.prompt, 60)) || `Turn ${turn.index}`, state);
     // The id carries the collapsible state in it: VS Code keeps a node's expansion by id and
     // would otherwise never expand a turn that gained its first item after being shown.
     t.id = `turn:${turn.id}:${state === vscode.TreeItemCollapsibleState.None ? 'leaf' : 'branch'}`;
@@ -125,7 +126,7 @@ export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
 
   private updateMessage(): void {
     if (!this.view) return;
-    this.view.description = this.sessionTitle;
+    this.view.description = isolatePlain(this.sessionTitle);
     this.view.message = !this.model.sessionId ? 'Start a session in the Chat view to see what Codex runs and changes.'
       : this.model.list().length === 0 ? 'No turns in this session yet.' : undefined;
   }
@@ -152,9 +153,11 @@ function jobTreeItem(job: BackgroundJob): vscode.TreeItem {
 }
 
 function itemTreeItem(item: ActivityItem, turn: ActivityTurn): vscode.TreeItem {
-  const t = new vscode.TreeItem(oneLine(item.label, 80) || KIND_TEXT[item.kind], vscode.TreeItemCollapsibleState.None);
+  const t = new vscode.TreeItem(isolatePlain(oneLine(item.label, 80)) || KIND_TEXT[item.kind], vscode.TreeItemCollapsibleState.None);
   t.id = `item:${turn.id}:${item.id}`;
-  t.iconPath = STATUS_ICON[item.status];
+  // What ran is model-chosen text: one with hidden or right-to-left characters is flagged.
+  const suspicious = [item.label, ...(item.paths ?? [])].some((x) => hasHiddenChars(x) || hasRtlLetters(x) || x.includes('⟨U+'));
+  t.iconPath = suspicious ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('notificationsWarningIcon.foreground')) : STATUS_ICON[item.status];
   // The label already tells a command line from a file name; the description is for numbers.
   const parts: string[] = [];
   if (item.kind !== 'command' && item.kind !== 'fileChange') parts.push(KIND_TEXT[item.kind]);
@@ -163,10 +166,10 @@ function itemTreeItem(item: ActivityItem, turn: ActivityTurn): vscode.TreeItem {
   parts.push(timing(item.status, item.startedAt, item.completedAt));
   t.description = parts.filter(Boolean).join(' · ');
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(`**${KIND_TEXT[item.kind]}** (${STATUS_TEXT[item.status]})\n\n`);
-  tip.appendCodeblock(item.kind === 'fileChange' ? (item.paths ?? []).join('\n') : item.label, item.kind === 'command' ? 'shellscript' : 'text');
+  tip.appendMarkdown(`**${KIND_TEXT[item.kind]}** (${STATUS_TEXT[item.status]})${suspicious ? ' ⚠ contains hidden or right-to-left characters (shown as ⟨U+…⟩)' : ''}\n\n`);
+  tip.appendCodeblock(item.kind === 'fileChange' ? (item.paths ?? []).map(revealHidden).join('\n') : item.label, item.kind === 'command' ? 'shellscript' : 'text');
   t.tooltip = tip;
-  t.accessibilityInformation = { label: `${KIND_TEXT[item.kind]} ${oneLine(item.label, 80)}, ${STATUS_TEXT[item.status]}` };
+  t.accessibilityInformation = { label: `${KIND_TEXT[item.kind]} ${oneLine(item.label, 80)}, ${STATUS_TEXT[item.status]}${suspicious ? ', contains hidden characters' : ''}` };
   const file = item.paths?.[0];
   if (file) t.command = { command: 'vscode.open', title: 'Open File', arguments: [vscode.Uri.file(file)] };
   return t;
@@ -188,8 +191,9 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
 }
 
+/** One line of at most `max` characters, hidden characters revealed first (some count as white space). */
 function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = revealHidden(text).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { BridgeClient } from '../bridge/bridge-client';
 import { BridgeCallError, describeError } from '../bridge/errors';
+import { diffTitle } from './approval-text';
 import { itemDiffSides } from './item-diff';
 import type { ProposedDocuments } from './proposed-documents';
 
@@ -39,7 +40,7 @@ export class ApprovalActions {
     const right = this.proposed.put(uri, approvalId, 'proposed', proposed);
     // A file the change creates does not exist yet: compare against an empty document.
     const left = fs.existsSync(uri.fsPath) ? uri : this.proposed.put(uri, approvalId, 'original', original);
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${path.basename(uri.fsPath)} (current ↔ Codex proposal)`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(uri.fsPath, 'current ↔ Codex proposal'), { preview: true });
   }
 
   /**
@@ -50,7 +51,6 @@ export class ApprovalActions {
     const uri = toFileUri(file);
     const current = fs.existsSync(uri.fsPath) ? fs.readFileSync(uri.fsPath, 'utf8') : '';
     const sides = itemDiffSides(current, diff);
-    const name = path.basename(uri.fsPath);
     if (!sides) {
       const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: diff });
       await vscode.window.showTextDocument(doc, { preview: true });
@@ -58,9 +58,9 @@ export class ApprovalActions {
     }
     const ref = `item:${itemId}`;
     if (sides.applied) {
-      await vscode.commands.executeCommand('vscode.diff', this.proposed.put(uri, ref, 'original', sides.before), uri, `${name} (before ↔ after Codex's change)`, { preview: true });
+      await vscode.commands.executeCommand('vscode.diff', this.proposed.put(uri, ref, 'original', sides.before), uri, diffTitle(uri.fsPath, 'before ↔ after Codex\'s change'), { preview: true });
     } else {
-      await vscode.commands.executeCommand('vscode.diff', uri, this.proposed.put(uri, ref, 'proposed', sides.after), `${name} (current ↔ Codex's change, not applied)`, { preview: true });
+      await vscode.commands.executeCommand('vscode.diff', uri, this.proposed.put(uri, ref, 'proposed', sides.after), diffTitle(uri.fsPath, 'current ↔ Codex\'s change, not applied'), { preview: true });
     }
   }
 

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
-import { displayCommand } from '../activity/activity-model';
 import type { BridgeClient, BridgeEvent } from '../bridge/bridge-client';
 import { readSettings } from '../settings';
 import type { ApprovalActions } from './approval-actions';
+import { approvalNotice } from './approval-text';
 
 type Obj = Record<string, unknown>;
 
@@ -17,8 +16,12 @@ export class ApprovalNotifier implements vscode.Disposable {
   constructor(
     bridge: BridgeClient,
     private readonly approvals: ApprovalActions,
-    private readonly chatVisible: () => boolean,
+    chatVisible: () => boolean,
     private readonly showChat: () => Promise<void>,
+    /** The notification itself (a parameter so the extension-host suite can read what it says). */
+    private readonly show: (message: string, ...actions: string[]) => Thenable<string | undefined> = (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
+    /** Whether to notify now (the chat is hidden or the window has no focus, and the setting allows it). */
+    private readonly wanted: () => boolean = () => !(chatVisible() && vscode.window.state.focused) && readSettings().notifyApprovals,
   ) {
     this.subscription = bridge.onEvent((e) => this.onEvent(e));
   }
@@ -26,26 +29,16 @@ export class ApprovalNotifier implements vscode.Disposable {
   dispose(): void { this.subscription.dispose(); }
 
   private onEvent(e: BridgeEvent): void {
-    if (e.type !== 'approval') return;
-    if (this.chatVisible() && vscode.window.state.focused) return;
-    if (!readSettings().notifyApprovals) return;
+    if (e.type !== 'approval' || !this.wanted()) return;
     void this.notify(e.payload as Obj);
   }
 
   private async notify(approval: Obj): Promise<void> {
     const approvalId = String(approval.approvalId ?? '');
     if (!approvalId) return;
-    const details = (approval.details ?? {}) as Obj;
-    const changes = Array.isArray(details.changes) ? (details.changes as Obj[]) : [];
-    const firstPath = typeof changes[0]?.path === 'string' ? changes[0].path : undefined;
-    const isFileChange = String(approval.method ?? '').includes('fileChange') || String(approval.method) === 'applyPatchApproval';
-    const command = typeof details.command === 'string' ? displayCommand(details.command) : undefined;
-    const reason = typeof details.reason === 'string' && details.reason.length <= 200 ? ` (${details.reason})` : '';
-    const message = isFileChange && firstPath ? `Codex wants to change ${changes.map((c) => path.basename(String(c.path))).join(', ')}.`
-      : command ? `Codex wants to run: ${command}${reason}`
-        : `Codex asks: ${String(approval.summary ?? 'approve an action')}${reason}`;
-    const actions = isFileChange && firstPath ? ['Accept', 'Decline', 'Show Diff'] : ['Accept', 'Decline', 'Open Chat'];
-    const choice = await vscode.window.showWarningMessage(message, ...actions);
+    const { message, firstPath, isFileChange } = approvalNotice(approval);
+    const actions = isFileChange ? ['Accept', 'Decline', 'Show Diff'] : ['Accept', 'Decline', 'Open Chat'];
+    const choice = await this.show(message, ...actions);
     if (choice === 'Accept') await this.approvals.decideAndReport(approvalId, 'accept');
     else if (choice === 'Decline') await this.approvals.decideAndReport(approvalId, 'decline');
     else if (choice === 'Show Diff' && firstPath) await this.approvals.showDiffAndReport(approvalId, firstPath);

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
+import { withPathWarning } from '../approvals/lens-warning';
 import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { EditorWelcome } from '../../protocol/editor-socket';
 import type { BridgeState } from '../status-bar';
@@ -182,7 +183,8 @@ export class BridgeClient implements vscode.Disposable {
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-
+      // A file whose name hides characters gets a warning lens above the approval lenses.
+      middleware: { provideCodeLenses: async (document, token, next) => withPathWarning(document, await next(document, token)) },
       initializationFailedHandler: (error) => {
         this.log(`the bridge failed to initialize: ${String(error)}`);
         return false;

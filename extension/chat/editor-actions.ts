@@ -1,12 +1,31 @@
-import path from 'node:path';
+import fs from 'node:fs';
 import * as vscode from 'vscode';
+import { decideFileLink, isInside } from './file-link-policy';
 
 /** What the chat asks of the editor itself: open a file, insert code, copy text. */
 
+/**
+ * Opens a file a chat link or file row points at, only when it is inside the workspace
+ * (file-link-policy.ts says why and how); otherwise rejects with a sentence the chat shows.
+ */
 export async function openFile(file: string): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const absolute = path.isAbsolute(file) || !folder ? file : path.join(folder, file);
-  await vscode.window.showTextDocument(vscode.Uri.file(absolute), { preview: false });
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const decision = decideFileLink(file, { folders, platform: process.platform });
+  if (!decision.ok) throw new Error(decision.reason);
+  // A symbolic link inside the workspace may point out of it: check where it really leads.
+  const real = realpath(decision.path);
+  if (real && !folders.some((folder) => isInside(real, realpath(folder) ?? folder, process.platform))) {
+    throw new Error(`Codex: not opening ${file}: it links to a file outside the workspace.`);
+  }
+  await vscode.window.showTextDocument(vscode.Uri.file(decision.path), { preview: false });
+}
+
+function realpath(file: string): string | undefined {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return undefined; // does not exist (yet): the editor will say so
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ const HERE = path.join(ROOT, 'test', 'webview');
 /** Rebuilds when dist/webview.js is missing or older than any webview source. */
 export function ensureBuilt() {
   const out = path.join(DIST, 'webview.js');
-  const sources = [...walk(path.join(ROOT, 'webview')), path.join(ROOT, 'protocol', 'webview.ts')];
+  const sources = [...walk(path.join(ROOT, 'webview')), path.join(ROOT, 'protocol', 'webview.ts'), path.join(ROOT, 'protocol', 'untrusted-text.ts')];
   const built = fs.existsSync(out) && fs.existsSync(path.join(DIST, 'webview.css')) ? fs.statSync(out).mtimeMs : 0;
   if (sources.some((f) => fs.statSync(f).mtimeMs > built)) {
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });

@@ -23,6 +23,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension-suite', mocha);
   await import('./activation.test');
   await import('./chat-flow.test');
+  await import('./hostile-text.test');
   await import('./bridge-crash.test');
   await import('./missing-codex.test');
   await new Promise<void>((resolve, reject) => {
