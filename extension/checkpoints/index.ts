@@ -29,13 +29,29 @@ export function createCheckpointFeature(d: CheckpointFeatureDeps): CheckpointFea
   const changes = new TurnChanges(d.bridge);
   const lenses = new HunkLenses(changes);
   const actions = new CheckpointActions(d.bridge, changes, d.documents);
+  // A turn's hunk lenses need both its checkpoint and its end. The two events race: the
+  // checkpoint is announced once its blobs are written, which on a busy disk can be after
+  // the turn completed. Whichever comes second loads the changes.
   const withCheckpoint = new Set<string>();
+  const endedTurns = new Map<string, string>(); // turnId -> threadId, ended before their checkpoint
+  const loadIfCurrent = (threadId: string, turnId: string) => {
+    if (threadId === d.currentSessionId()) void changes.load(threadId, turnId).catch(() => undefined);
+  };
 
   const onEvent = d.bridge.onEvent((e: BridgeEvent) => {
-    if (e.type === 'checkpoint_created') withCheckpoint.add(String((e.payload as { turnId?: unknown }).turnId));
+    if (e.type === 'checkpoint_created') {
+      const turnId = String((e.payload as { turnId?: unknown }).turnId);
+      const threadId = endedTurns.get(turnId);
+      if (threadId === undefined) withCheckpoint.add(turnId);
+      else { endedTurns.delete(turnId); loadIfCurrent(threadId, turnId); }
+      return;
+    }
     const ended = turnCompleted(e);
-    if (!ended || !withCheckpoint.delete(ended.turnId) || ended.threadId !== d.currentSessionId()) return;
-    void changes.load(ended.threadId, ended.turnId).catch(() => undefined);
+    if (!ended) return;
+    if (withCheckpoint.delete(ended.turnId)) { loadIfCurrent(ended.threadId, ended.turnId); return; }
+    endedTurns.set(ended.turnId, ended.threadId);
+    // Most turns change no file and never get a checkpoint: remember only the latest few.
+    if (endedTurns.size > 32) endedTurns.delete(endedTurns.keys().next().value!);
   });
 
   const turnOf = (args: unknown[]): { sessionId: string; turnId: string } | undefined => {
