@@ -55,5 +55,7 @@ export const ToWebviewSchema = z.discriminatedUnion('type', [
   /** Bridge events of the shown session (and global ones), batched by the host. */
   z.object({ type: z.literal('events'), events: z.array(BridgeEventSchema) }),
   z.object({ type: z.literal('runtime'), state: z.string() }),
+  /** "Codex: Open Chat" and friends: put the caret in the message box. */
+  z.object({ type: z.literal('focusComposer') }),
 ]);
 export type ToWebview = z.infer<typeof ToWebviewSchema>;

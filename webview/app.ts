@@ -91,6 +91,9 @@ export class App {
       case 'runtime':
         this.store.setRuntimeState(message.state);
         break;
+      case 'focusComposer':
+        this.composer.focus();
+        break;
     }
   }
 
@@ -106,9 +109,18 @@ export class App {
       this.transcript.reset(this.sameSession);
       this.approvals.reset(store.pending);
     } else {
-      if (changes.appendedFrom !== null) this.transcript.appended(changes.appendedFrom);
+      if (changes.appendedFrom !== null) {
+        this.transcript.appended(changes.appendedFrom);
+        // The user's own message: they want to see it and what follows, wherever they were.
+        if (store.items.slice(changes.appendedFrom).some((it) => it.kind === 'user')) this.transcript.scrollToBottom();
+      }
       if (changes.changed.size) this.transcript.changed(changes.changed);
-      if (changes.pending || changes.resolved.length) this.approvals.sync(store.pending, changes.resolved);
+      if (changes.pending || changes.resolved.length) {
+        // A card above the composer shrinks the list: keep following if we were at the bottom.
+        const following = this.transcript.atBottom;
+        this.approvals.sync(store.pending, changes.resolved);
+        if (following) this.transcript.keepFollowing();
+      }
     }
     if (changes.reset || changes.status) {
       const working = store.activeTurnId !== null;

@@ -66,8 +66,8 @@ export class ApprovalsView {
     const kindIcon = isApproval ? 'shield' : model.kind === 'input' ? 'question' : 'tools';
     const el = h('div', { class: `approval-card approval-${model.kind}`, role: 'group', 'aria-labelledby': titleId, 'data-id': model.id });
     el.append(h('div', { class: 'approval-head' }, icon(kindIcon), h('span', { class: 'approval-kind' }, kindLabel)));
-    el.append(h('p', { class: 'approval-summary', id: titleId }, model.summary));
-    if (model.command) el.append(h('pre', { class: 'approval-command', tabindex: 0 }, h('span', { class: 'prompt', 'aria-hidden': 'true' }, '$ '), model.command));
+    el.append(h('p', { class: 'approval-summary', id: titleId }, summaryWithoutCommand(model)));
+    if (model.command) el.append(h('pre', { class: 'approval-command', tabindex: 0, title: model.commandFull ?? model.command }, h('span', { class: 'prompt', 'aria-hidden': 'true' }, '$ '), model.command));
     const meta = [model.cwd ? `in ${model.cwd}` : '', model.reason ?? ''].filter(Boolean).join(' — ');
     if (meta) el.append(h('p', { class: 'approval-meta' }, meta));
     if (model.changes.length) el.append(h('ul', { class: 'file-list' }, ...model.changes.map((c) => fileEntry(c, 'approval'))));
@@ -152,4 +152,14 @@ export class ApprovalsView {
     this.cards.delete(id);
     if (hadFocus) this.actions.restoreFocus();
   }
+}
+
+/**
+ * The bridge's summary repeats the command ("Run command: /bin/bash -lc '…'"); the card
+ * shows the command right below it, so the summary keeps only its words.
+ */
+function summaryWithoutCommand(model: PendingModel): string {
+  const full = model.commandFull;
+  if (!full || !model.summary.includes(full)) return model.summary;
+  return model.summary.replace(full, '').replace(/[\s:]+$/, '') || 'Run this command?';
 }

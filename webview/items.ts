@@ -2,6 +2,7 @@ import { basename, dirname, formatDuration, h, icon, iconButton, uid } from './d
 import type { MarkdownRenderer } from './markdown';
 import type { FileChange, ItemModel, ItemStatus } from './model';
 import { MarkdownView } from './streaming-markdown';
+import { unwrapShellCommand } from '../protocol/shell-command';
 
 /**
  * One transcript row per item kind. Rows are plain DOM built with the DOM API (model text
@@ -145,7 +146,7 @@ function commandRow(item: ItemModel, ctx: RowContext): RowView {
       const awaiting = ctx.awaiting.has(it.id) && it.status === 'inProgress';
       status.replaceChildren(awaiting ? icon('shield', 'warn') : statusIcon(state));
       status.title = awaiting ? 'waiting for approval' : statusWord(state);
-      line.textContent = it.text;
+      line.textContent = unwrapShellCommand(it.text);
       line.title = it.detail ? `${it.text}\n(in ${it.detail})` : it.text;
       const parts: string[] = [];
       if (awaiting) parts.push('waiting for approval');

@@ -4,6 +4,8 @@
  * instances and the views read them.
  */
 
+import { unwrapShellCommand } from '../protocol/shell-command';
+
 export type ItemKind = 'user' | 'assistant' | 'reasoning' | 'plan' | 'command' | 'fileChange' | 'tool' | 'notice' | 'error';
 export type ItemStatus = 'inProgress' | 'completed' | 'failed' | 'declined' | 'canceled';
 
@@ -47,7 +49,10 @@ export interface PendingModel {
   summary: string;
   turnId: string | null;
   itemId: string | null;
+  /** The command as a person reads it (unwrapped from `/bin/bash -lc '…'`). */
   command: string | null;
+  /** The invocation as the runtime will run it (shown on hover). */
+  commandFull: string | null;
   cwd: string | null;
   reason: string | null;
   changes: FileChange[];
@@ -226,7 +231,8 @@ export function pendingFromView(view: Rec): PendingModel | null {
     summary: str(view.summary) ?? 'Approval needed',
     turnId: str(view.turnId),
     itemId: str(view.itemId),
-    command: Array.isArray(command) ? command.join(' ') : str(command),
+    command: Array.isArray(command) ? unwrapShellCommand(command.map(String)) : unwrapOrNull(str(command)),
+    commandFull: Array.isArray(command) ? command.join(' ') : str(command),
     cwd: str(details.cwd),
     reason: str(details.reason),
     changes,
@@ -279,3 +285,5 @@ function json(value: unknown): string {
     return String(value);
   }
 }
+
+const unwrapOrNull = (command: string | null): string | null => (command === null ? null : unwrapShellCommand(command));
