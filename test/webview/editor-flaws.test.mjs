@@ -1,4 +1,4 @@
-/* global window, document -- functions passed to page.evaluate run in the browser */
+/* global document, getComputedStyle -- functions passed to page.evaluate run in the browser */
 // Issue 13's chat-webview flaws, each reproduced here first (headless Chromium, fake host):
 //   npx mocha test/webview/editor-flaws.test.mjs
 import assert from 'node:assert/strict';
