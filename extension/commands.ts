@@ -11,6 +11,8 @@ export interface CommandDeps {
   sessions: SessionController;
   approvals: ApprovalActions;
   revealChat: () => Promise<void>;
+  /** Put the caret in the chat's composer (after revealChat). */
+  focusComposer: () => void;
 }
 
 export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
@@ -61,6 +63,11 @@ export function createCommands(d: CommandDeps): CommandTable {
       }
       await d.revealChat();
       return report('sending the selection', () => d.sessions.sendMessage(message))();
+    },
+
+    [COMMANDS.showChat]: async () => {
+      await d.revealChat();
+      d.focusComposer();
     },
 
     [COMMANDS.interrupt]: report('interrupting', async () => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApprovalActions } from './approvals/approval-actions';
 import { ApprovalNotifier } from './approvals/approval-notifier';
+import { closeApprovalDiffs } from './approvals/diff-tabs';
 import { ProposedDocuments } from './approvals/proposed-documents';
 import { BridgeClient, type BridgeEvent } from './bridge/bridge-client';
 import { chatRequestHandler } from './chat/chat-requests';
@@ -48,7 +49,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   });
   const revealChat = () => chat.reveal();
   const notifier = new ApprovalNotifier(bridge, approvals, () => chat.visible, revealChat);
-  const commands = createCommands({ bridge, sessions, approvals, revealChat });
+  const commands = createCommands({ bridge, sessions, approvals, revealChat, focusComposer: () => chat.focusComposer() });
 
   const reloadViews = () => {
     void chat.refresh();
@@ -58,6 +59,8 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const subscriptions: vscode.Disposable[] = [
     bridge.onEvent((e) => {
       shell.activity.apply(e);
+      const resolvedApproval = e.type === 'approval_resolved' ? (e.payload as { approvalId?: unknown } | null)?.approvalId : undefined;
+      if (typeof resolvedApproval === 'string') void closeApprovalDiffs(resolvedApproval);
       const renamed = threadRenamed(e);
       if (renamed && renamed.sessionId === session.current?.sessionId) {
         void session.rename(renamed.sessionId, renamed.title);
@@ -70,7 +73,11 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     live.onDidChange(updateBadge),
     chat.onDidChangeVisibility(updateBadge),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (BRIDGE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`)) && bridge.state !== 'idle') void offerRestart(bridge);
+      if (!BRIDGE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`)) || bridge.state === 'idle') return;
+      // A new codex binary, or any fix while the bridge is down ("Runtime failed"), is
+      // what the user is waiting for: restart at once. Others interrupt nothing unasked.
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.codexPath`) || bridge.state === 'failed' || bridge.state === 'stopped') void restartNow(bridge, log);
+      else void offerRestart(bridge);
     }),
   ];
 
@@ -99,6 +106,11 @@ function threadRenamed(e: BridgeEvent): { sessionId: string; title: string } | u
   if (e.type !== 'notification' || !e.threadId) return undefined;
   const { method, params } = (e.payload ?? {}) as { method?: string; params?: { threadName?: unknown } };
   return method === 'thread/name/updated' && typeof params?.threadName === 'string' ? { sessionId: e.threadId, title: params.threadName } : undefined;
+}
+
+async function restartNow(bridge: BridgeClient, log: (line: string) => void): Promise<void> {
+  log('a bridge setting changed: restarting the bridge');
+  await bridge.restart().catch((error: unknown) => log(`the bridge did not start: ${String(error)}`));
 }
 
 async function offerRestart(bridge: BridgeClient): Promise<void> {

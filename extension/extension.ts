@@ -14,7 +14,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
-  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime,
+  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat,
   ...Object.values(LENS_COMMANDS),
 ];
 
@@ -57,7 +57,6 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
     activityView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
     ...CORE_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => startCore().commands[id]?.(...args))),
     vscode.commands.registerCommand(COMMANDS.showLog, () => output.show(true)),
-    vscode.commands.registerCommand(COMMANDS.showChat, () => vscode.commands.executeCommand(`${CHAT_VIEW}.focus`)),
     { dispose: () => core?.dispose() },
   );
   // Activated by the tree being shown: start after activation returns, not during it.

@@ -4,6 +4,7 @@ import type { BridgeState } from '../status-bar';
 import { readSettings } from '../settings';
 import { CodexMissingError, locateCodex } from './codex-locator';
 import { toBridgeCallError } from './errors';
+import { openSetting } from './open-setting';
 
 /** A bridge event as `codex/event` delivers it (`protocol/webview.ts` BridgeEvent). */
 export interface BridgeEvent { type: string; threadId: string | null; seq: number; payload: unknown }
@@ -207,6 +208,6 @@ function bridgeSettingsKey(): string {
 
 async function showCodexMissing(error: CodexMissingError): Promise<void> {
   const choice = await vscode.window.showErrorMessage(error.message, 'Open Settings', 'Retry');
-  if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'codexManager.codexPath');
+  if (choice === 'Open Settings') await openSetting('codexManager.codexPath');
   if (choice === 'Retry') await vscode.commands.executeCommand('codexManager.restartRuntime');
 }

@@ -23,8 +23,10 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension-suite', mocha);
   await import('./activation.test');
   await import('./chat-flow.test');
+  await import('./editor-flaws.test');
   await import('./bridge-crash.test');
   await import('./missing-codex.test');
+  await import('./codex-path.test');
   await new Promise<void>((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
   });
