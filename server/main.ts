@@ -40,6 +40,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       allowedHosts: [],
       allowedOrigins: [],
       ...(init.workspaceFolder ? { sessionCwd: init.workspaceFolder } : {}),
+      // The bridge's stderr is the extension's Output channel (vscode-languageclient shows it).
+      runtimeStderr: (line) => process.stderr.write(`[codex] ${line}\n`),
     }, env));
     return new Promise<number>(() => undefined); // the connection's exit handler ends the process
   }

@@ -25,6 +25,8 @@ export interface StackOptions {
   sessionCwd?: string;
   /** See BridgeOptions.lockDefaults. */
   lockDefaults?: string | null;
+  /** Each line of the runtime's stderr, redacted (the editor shows them in its Output channel). */
+  runtimeStderr?: (line: string) => void;
 }
 
 export interface RunningBridge {
@@ -75,6 +77,7 @@ export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEn
       ...(codexHome ? { codexHome } : {}),
       runtimeEnv,
       ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+      ...(opts.runtimeStderr ? { supervisor: { stderrEcho: opts.runtimeStderr } } : {}),
       sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
     });
   } catch (error) {
