@@ -11,6 +11,7 @@ import { SETTINGS_SECTION } from './ids';
 import { ActiveSession } from './session/active-session';
 import { LiveStatus } from './session/live-status';
 import { SessionController } from './session/session-controller';
+import { affectsSessionList, createSessionCommands, loadSessions } from './sessions/session-actions';
 import { chatStateOf, emptySnapshot } from './session/session-snapshot';
 import { BRIDGE_SETTINGS } from './settings';
 import type { CodexManagerApi, Shell } from './shell';
@@ -49,7 +50,11 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   });
   const revealChat = () => chat.reveal();
   const notifier = new ApprovalNotifier(bridge, approvals, () => chat.visible, revealChat);
-  const commands = createCommands({ bridge, sessions, approvals, revealChat, focusComposer: () => chat.focusComposer() });
+  const commands = {
+    ...createCommands({ bridge, sessions, approvals, revealChat, focusComposer: () => chat.focusComposer() }),
+    ...createSessionCommands({ bridge, session, live, tree: shell.sessions, revealChat }),
+  };
+  shell.sessions.setSource(() => loadSessions({ bridge, session, live }));
 
   const reloadViews = () => {
     void chat.refresh();
@@ -59,6 +64,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const subscriptions: vscode.Disposable[] = [
     bridge.onEvent((e) => {
       shell.activity.apply(e);
+      if (affectsSessionList(e)) shell.sessions.refreshSoon();
       const resolvedApproval = e.type === 'approval_resolved' ? (e.payload as { approvalId?: unknown } | null)?.approvalId : undefined;
       if (typeof resolvedApproval === 'string') void closeApprovalDiffs(resolvedApproval);
       const renamed = threadRenamed(e);
@@ -70,6 +76,8 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     live.onDidChange(() => chat.postRuntimeState(live.runtime)),
     bridge.onRestart(reloadViews),
     session.onDidChange(reloadViews),
+    session.onDidChange(() => shell.sessions.refresh()),
+    bridge.onRestart(() => shell.sessions.refresh()),
     live.onDidChange(updateBadge),
     chat.onDidChangeVisibility(updateBadge),
     vscode.workspace.onDidChangeConfiguration((e) => {

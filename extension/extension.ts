@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ActivityTree } from './activity/activity-tree';
 import type { Core, createCore } from './core';
-import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, LENS_COMMANDS } from './ids';
+import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, LENS_COMMANDS, SESSIONS_VIEW, SESSION_COMMANDS } from './ids';
+import { SessionsTree } from './sessions/sessions-tree';
 import type { CodexManagerApi } from './shell';
 import { CodexStatusBar } from './status-bar';
 
@@ -15,7 +16,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
   COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat,
-  ...Object.values(LENS_COMMANDS),
+  ...Object.values(LENS_COMMANDS), ...Object.values(SESSION_COMMANDS),
 ];
 
 /**
@@ -30,6 +31,9 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
   const activity = new ActivityTree();
   const activityView = vscode.window.createTreeView(ACTIVITY_VIEW, { treeDataProvider: activity, showCollapseAll: true });
   activity.attach(activityView);
+  const sessionsTree = new SessionsTree();
+  const sessionsView = vscode.window.createTreeView(SESSIONS_VIEW, { treeDataProvider: sessionsTree });
+  sessionsTree.attach(sessionsView);
 
   let core: Core | undefined;
   const loadCore = (): Core => {
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
       // A separate bundle on purpose: an import would inline it (and its ~1 MiB) into this file.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const coreModule = require(context.asAbsolutePath('dist/extension-core.js')) as { createCore: typeof createCore };
-      core = coreModule.createCore(context, { output, statusBar, activity });
+      core = coreModule.createCore(context, { output, statusBar, activity, sessions: sessionsTree });
       output.info(`core loaded in ${(performance.now() - t0).toFixed(1)} ms`);
     }
     return core;
@@ -50,17 +54,18 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
   };
 
   context.subscriptions.push(
-    output, statusBar, activity, activityView,
+    output, statusBar, activity, activityView, sessionsTree, sessionsView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW, {
       resolveWebviewView: (view, ctx, token) => startCore().chatView.resolveWebviewView(view, ctx, token),
     }),
     activityView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
+    sessionsView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
     ...CORE_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => startCore().commands[id]?.(...args))),
     vscode.commands.registerCommand(COMMANDS.showLog, () => output.show(true)),
     { dispose: () => core?.dispose() },
   );
   // Activated by the tree being shown: start after activation returns, not during it.
-  if (activityView.visible) setTimeout(startCore, 0);
+  if (activityView.visible || sessionsView.visible) setTimeout(startCore, 0);
 
   // Our share of activation: evaluating this bundle plus the activate() call. (VS Code may
   // wait between the two; that wait is not ours.)

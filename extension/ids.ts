@@ -7,6 +7,7 @@
 export const VIEW_CONTAINER = 'codexManager';
 export const CHAT_VIEW = 'codexManager.chat';
 export const ACTIVITY_VIEW = 'codexManager.activity';
+export const SESSIONS_VIEW = 'codexManager.sessions';
 
 export const COMMANDS = {
   newSession: 'codexManager.newSession',
@@ -16,6 +17,23 @@ export const COMMANDS = {
   restartRuntime: 'codexManager.restartRuntime',
   showLog: 'codexManager.showLog',
   showChat: 'codexManager.showChat',
+} as const;
+
+/** The Sessions view's commands (also in the palette; a node argument comes from the tree). */
+export const SESSION_COMMANDS = {
+  open: 'codexManager.sessions.open',
+  rename: 'codexManager.sessions.rename',
+  fork: 'codexManager.sessions.fork',
+  archive: 'codexManager.sessions.archive',
+  unarchive: 'codexManager.sessions.unarchive',
+  delete: 'codexManager.sessions.delete',
+  moveToProject: 'codexManager.sessions.moveToProject',
+  createProject: 'codexManager.projects.create',
+  renameProject: 'codexManager.projects.rename',
+  deleteProject: 'codexManager.projects.delete',
+  filter: 'codexManager.sessions.filter',
+  clearFilter: 'codexManager.sessions.clearFilter',
+  refresh: 'codexManager.sessions.refresh',
 } as const;
 
 /** Code lens commands; the bridge names them in its lenses (server/transports/editor/code-lenses.ts). */
