@@ -11,6 +11,7 @@ import { SETTINGS_SECTION } from './ids';
 import { ActiveSession } from './session/active-session';
 import { LiveStatus } from './session/live-status';
 import { SessionController } from './session/session-controller';
+import { SessionControls } from './session/session-controls';
 import { affectsSessionList, createSessionCommands, loadSessions } from './sessions/session-actions';
 import { chatStateOf, emptySnapshot } from './session/session-snapshot';
 import { BRIDGE_SETTINGS } from './settings';
@@ -36,7 +37,8 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const live = new LiveStatus(bridge, shell.statusBar, session);
   const proposed = new ProposedDocuments();
   const approvals = new ApprovalActions(bridge, proposed);
-  const sessions = new SessionController(bridge, session, live, shell.activity);
+  const controls = new SessionControls(bridge, session, context.workspaceState);
+  const sessions = new SessionController(bridge, session, live, shell.activity, (id) => controls.effortFor(id));
 
   const loadState = async () => chatStateOf(await sessions.snapshot(), live.runtime);
   const chat = new ChatView({
@@ -53,6 +55,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const commands = {
     ...createCommands({ bridge, sessions, approvals, revealChat, focusComposer: () => chat.focusComposer() }),
     ...createSessionCommands({ bridge, session, live, tree: shell.sessions, revealChat }),
+    ...controls.commands(),
   };
   shell.sessions.setSource(() => loadSessions({ bridge, session, live }));
 

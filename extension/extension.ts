@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ActivityTree } from './activity/activity-tree';
 import type { Core, createCore } from './core';
-import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, LENS_COMMANDS, SESSIONS_VIEW, SESSION_COMMANDS } from './ids';
+import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, CONTROL_COMMANDS, LENS_COMMANDS, SESSIONS_VIEW, SESSION_COMMANDS } from './ids';
 import { SessionsTree } from './sessions/sessions-tree';
 import type { CodexManagerApi } from './shell';
 import { CodexStatusBar } from './status-bar';
@@ -16,7 +16,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
   COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat,
-  ...Object.values(LENS_COMMANDS), ...Object.values(SESSION_COMMANDS),
+  ...Object.values(LENS_COMMANDS), ...Object.values(SESSION_COMMANDS), ...Object.values(CONTROL_COMMANDS),
 ];
 
 /**

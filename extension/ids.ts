@@ -36,6 +36,14 @@ export const SESSION_COMMANDS = {
   refresh: 'codexManager.sessions.refresh',
 } as const;
 
+/** The active session's controls, from the palette. */
+export const CONTROL_COMMANDS = {
+  model: 'codexManager.session.model',
+  effort: 'codexManager.session.effort',
+  approvalPolicy: 'codexManager.session.approvalPolicy',
+  sandbox: 'codexManager.session.sandbox',
+} as const;
+
 /** Code lens commands; the bridge names them in its lenses (server/transports/editor/code-lenses.ts). */
 export const LENS_COMMANDS = {
   accept: 'codexManager.approval.accept',

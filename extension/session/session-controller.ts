@@ -15,6 +15,8 @@ export class SessionController {
     private readonly session: ActiveSession,
     private readonly live: LiveStatus,
     private readonly activity: ActivityTree,
+    /** The reasoning effort chosen for a session (sent with each message). */
+    private readonly effortFor: (sessionId: string) => string | undefined = () => undefined,
   ) {}
 
   /** A fresh read of the active session (empty when there is none). */
@@ -78,7 +80,8 @@ export class SessionController {
   }
 
   private async send(sessionId: string, text: string): Promise<{ sessionId: string; turnId: string }> {
-    const reply = await this.bridge.call<{ turnId: string }>('sendSessionMessage', { params: { sessionId }, body: { text } });
+    const effort = this.effortFor(sessionId);
+    const reply = await this.bridge.call<{ turnId: string }>('sendSessionMessage', { params: { sessionId }, body: { text, ...(effort ? { effort } : {}) } });
     return { sessionId, turnId: reply.turnId };
   }
 }

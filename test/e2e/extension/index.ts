@@ -25,6 +25,7 @@ export async function run(): Promise<void> {
   await import('./chat-flow.test');
   await import('./editor-flaws.test');
   await import('./sessions-view.test');
+  await import('./session-controls.test');
   await import('./bridge-crash.test');
   await import('./missing-codex.test');
   await import('./codex-path.test');
