@@ -47,7 +47,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     currentSessionId: () => session.current?.sessionId,
     loadState,
     provisionalState: () => chatStateOf(emptySnapshot(bridge.lastSeq, session.current ?? null), live.runtime),
-    handle: chatRequestHandler({ sessions, approvals, loadState }),
+    handle: chatRequestHandler({ sessions, approvals, loadState, controls }),
     log,
   });
   const revealChat = () => chat.reveal();

@@ -39,7 +39,23 @@ export const WebviewRequestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('openFile'), params: z.object({ path: z.string() }) }),
   z.object({ method: z.literal('insertCode'), params: z.object({ code: z.string() }) }),
   z.object({ method: z.literal('copyText'), params: z.object({ text: z.string() }) }),
+  /** The controls bar: the session's model, effort, approval policy and sandbox, and their choices. */
+  z.object({ method: z.literal('getControls'), params: z.object({}).optional() }),
+  z.object({ method: z.literal('setControl'), params: z.object({ key: z.enum(['model', 'effort', 'approvalPolicy', 'sandbox']), value: z.string().nullable() }) }),
 ]);
+
+/** getControls' answer: current values and every choice with its one-line explanation. */
+export const ControlsViewSchema = z.object({
+  model: z.string().nullable(),
+  effort: z.string().nullable(),
+  approvalPolicy: z.string(),
+  sandbox: z.string(),
+  models: z.array(z.object({ model: z.string(), displayName: z.string(), efforts: z.array(z.string()), defaultEffort: z.string().nullable() })),
+  approvalPolicies: z.record(z.string(), z.string()),
+  sandboxes: z.record(z.string(), z.string()),
+});
+export type ControlsView = z.infer<typeof ControlsViewSchema>;
+export type ControlKey = 'model' | 'effort' | 'approvalPolicy' | 'sandbox';
 export type WebviewRequest = z.infer<typeof WebviewRequestSchema>;
 
 export const FromWebviewSchema = z.discriminatedUnion('type', [

@@ -1,4 +1,5 @@
 import { ApprovalsView } from './approvals';
+import { ControlsBar } from './controls';
 import { Composer } from './composer';
 import { h, icon } from './dom';
 import { FrameScheduler } from './frame';
@@ -29,6 +30,7 @@ export class App {
   private readonly status = new StatusView();
   private readonly announcer = new Announcer();
   private readonly composer: Composer;
+  private readonly controls: ControlsBar;
   private sameSession = false;
 
   constructor(api: VsCodeApi, root: HTMLElement) {
@@ -56,11 +58,16 @@ export class App {
       focusTranscript: () => this.transcript.focusLatest(),
     }, typeof draft === 'string' ? draft : '');
 
+    this.controls = new ControlsBar({
+      load: () => this.host.request('getControls', {}),
+      set: (key, value) => this.host.request('setControl', { key, value }),
+    }, (message) => this.status.showError(message));
+
     const main = h('main', { class: 'main', 'aria-label': 'Codex chat' },
       h('div', { class: 'transcript-wrap' }, this.transcript.el, this.transcript.jumpButton),
       this.approvals.el,
       this.status.el);
-    root.replaceChildren(this.header.el, main, this.composer.el, this.announcer.el);
+    root.replaceChildren(this.header.el, main, this.composer.el, this.controls.el, this.announcer.el);
     root.classList.add('codex-chat');
     this.header.update(null, this.store.runtimeState);
     this.status.setActivity(false, null);
@@ -80,6 +87,7 @@ export class App {
         this.sameSession = this.store.session !== null && this.store.session.sessionId === message.state.session?.sessionId;
         const t0 = performance.now();
         this.store.load(message.state);
+        if (message.state.session && !this.sameSession) void this.controls.refresh();
         // For the bench and for anyone profiling: the store plus the first paint of the list.
         performance.clearMeasures('codex:state');
         performance.measure('codex:state', { start: t0, end: performance.now() });

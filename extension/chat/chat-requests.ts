@@ -1,12 +1,14 @@
 import type { ChatState, WebviewRequest } from '../../protocol/webview';
 import type { ApprovalActions } from '../approvals/approval-actions';
 import type { SessionController } from '../session/session-controller';
+import type { SessionControls } from '../session/session-controls';
 import { copyText, insertCode, openFile } from './editor-actions';
 
 export interface ChatRequestDeps {
   sessions: SessionController;
   approvals: ApprovalActions;
   loadState: () => Promise<ChatState>;
+  controls: SessionControls;
 }
 
 /** The chat's requests (already validated by the view), answered from the bridge and the editor. */
@@ -37,6 +39,10 @@ export function chatRequestHandler(d: ChatRequestDeps): (request: WebviewRequest
         return insertCode(request.params.code);
       case 'copyText':
         return copyText(request.params.text);
+      case 'getControls':
+        return d.controls.view();
+      case 'setControl':
+        return d.controls.set(request.params.key, request.params.value);
       default: {
         // A request added to protocol/webview.ts without a handler here fails to compile.
         const unhandled: never = request;

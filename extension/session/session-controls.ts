@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ControlKey, ControlsView } from '../../protocol/webview';
 import type { BridgeClient } from '../bridge/bridge-client';
 import { describeError } from '../bridge/errors';
 import { CONTROL_COMMANDS } from '../ids';
@@ -68,6 +69,38 @@ export class SessionControls {
         return chosen ? this.apply({ filesystemSandbox: chosen as Sandbox }) : undefined;
       }),
     };
+  }
+
+  /** The chat's controls bar: current values of the active session and the choices. */
+  async view(): Promise<ControlsView> {
+    const ref = await this.session.ensure();
+    const [controls, models] = await Promise.all([this.read(ref.sessionId), this.models().catch(() => [] as Model[])]);
+    return {
+      model: controls.model,
+      effort: this.effortFor(ref.sessionId) ?? null,
+      approvalPolicy: controls.approvalPolicy,
+      sandbox: controls.filesystemSandbox,
+      models: models.map((m) => ({ model: m.model, displayName: m.displayName, efforts: m.supportedReasoningEfforts.map((e) => e.reasoningEffort), defaultEffort: m.defaultReasoningEffort ?? null })),
+      approvalPolicies: { ...APPROVAL_POLICIES },
+      sandboxes: { ...SANDBOXES },
+    };
+  }
+
+  /** One control changed in the chat's bar. */
+  async set(key: ControlKey, value: string | null): Promise<ControlsView> {
+    if (key === 'effort') {
+      const ref = await this.session.ensure();
+      await this.memento.update(effortKey(ref.sessionId), value ?? undefined);
+    } else if (key === 'model') {
+      await this.apply({ model: value });
+    } else if (key === 'approvalPolicy' && value && value in APPROVAL_POLICIES) {
+      await this.apply({ approvalPolicy: value as ApprovalPolicy });
+    } else if (key === 'sandbox' && value && value in SANDBOXES) {
+      await this.apply({ filesystemSandbox: value as Sandbox });
+    } else {
+      throw new Error(`${String(value)} is not a valid ${key}`);
+    }
+    return this.view();
   }
 
   private async read(sessionId: string): Promise<Controls> {

@@ -1,4 +1,4 @@
-/* global document, getComputedStyle -- functions passed to page.evaluate run in the browser */
+/* global window, document, getComputedStyle -- functions passed to page.evaluate run in the browser */
 // Issue 13's chat-webview flaws, each reproduced here first (headless Chromium, fake host):
 //   npx mocha test/webview/editor-flaws.test.mjs
 import assert from 'node:assert/strict';
@@ -101,6 +101,38 @@ describe('chat webview: issue 13 flaws', function () {
     assert.equal(cardText.split('/bin/bash').length - 1, 0, `the shell wrapper is not shown (${cardText})`);
     assert.equal(cardText.split('npm test').length - 1, 1, `the command is shown once (${cardText})`);
     assert.match(await card.locator('.approval-command').getAttribute('title'), /^\/bin\/bash -lc /);
+  });
+
+  it('controls bar: model, effort, approval policy and sandbox from getControls, explained on hover; a change posts setControl', async () => {
+    await w.page.evaluate(() => { window.__fakeHost.mode = 'manual'; });
+    await w.post(f.state({ transcript: [], lastSeq: 0 }));
+    await w.page.waitForFunction(() => window.__fakeHost.posted.some((m) => m.request?.method === 'getControls'));
+    const view = {
+      model: 'gpt-b', effort: null, approvalPolicy: 'on-request', sandbox: 'read-only',
+      models: [{ model: 'gpt-a', displayName: 'GPT A', efforts: ['low', 'high'], defaultEffort: 'low' }, { model: 'gpt-b', displayName: 'GPT B', efforts: ['medium', 'high'], defaultEffort: 'medium' }],
+      approvalPolicies: { untrusted: 'Ask before anything.', 'on-request': 'Codex decides when to ask.' },
+      sandboxes: { 'read-only': 'Codex may read files.', 'workspace-write': 'Codex may change files in the workspace.' },
+    };
+    const answer = async (method, result) => {
+      const id = await w.page.evaluate((m) => window.__fakeHost.posted.filter((p) => p.request?.method === m).at(-1).id, method);
+      await w.page.evaluate(([i, r]) => window.__fakeHost.respond(i, true, r), [id, result]);
+      await w.settle();
+    };
+    await answer('getControls', view);
+    assert.equal(await w.page.inputValue('.control-model'), 'gpt-b');
+    assert.deepEqual(await w.page.$$eval('.control-effort option', (os) => os.map((o) => o.value)), ['', 'medium', 'high'], 'the efforts of the chosen model');
+    assert.equal(await w.page.getAttribute('.control-sandbox', 'title'), 'Codex may read files.');
+    assert.equal(await w.page.getAttribute('.control-approvalPolicy', 'aria-label'), 'Approval policy');
+
+    await w.page.selectOption('.control-sandbox', 'workspace-write');
+    assert.deepEqual((await w.requests('setControl')).map((r) => r.params), [{ key: 'sandbox', value: 'workspace-write' }]);
+    await answer('setControl', { ...view, sandbox: 'workspace-write' });
+    assert.equal(await w.page.getAttribute('.control-sandbox', 'title'), 'Codex may change files in the workspace.');
+    await w.page.selectOption('.control-effort', 'high');
+    assert.deepEqual((await w.requests('setControl')).at(-1).params, { key: 'effort', value: 'high' });
+    await answer('setControl', { ...view, sandbox: 'workspace-write', effort: 'high' });
+    assert.equal(await w.page.inputValue('.control-effort'), 'high');
+    await w.page.screenshot({ path: 'artifacts/screenshots/webview-controls-bar.png' });
   });
 
   it('7. a focusComposer message from the host puts the caret in the composer', async () => {
