@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Issue 13 in a real workbench at a narrow side bar: the Sessions view (grouped, live,
-// switching the chat), "Codex: Open Chat" putting the caret in the composer, and a long
-// shell-wrapped command shown as the command itself. Screenshots: artifacts/screenshots/editor-*.png.
+// switching the chat), "Codex: Open Chat" putting the caret in the composer, a
+// shell-wrapped command shown as the command itself, and the controls bar's sandbox
+// applying to the next turn. Screenshots: artifacts/screenshots/editor-*.png.
 //   npm run package && node test/e2e/ui/editor.mjs
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,6 +71,20 @@ try {
     const typed = await chat.locator('#composer-input').inputValue();
     if (typed !== 'typed right after Open Chat') throw new Error(`the composer has "${typed}"`);
     await ui.screenshot('3-open-chat-focus');
+
+    // 5. The controls bar: the session is read-only (the setting); switching it to
+    //    workspace-write applies to the next turn, whose patch then needs no approval.
+    await chat.locator('#composer-input').fill('');
+    const sandbox = chat.locator('.control-sandbox');
+    await chat.locator('.control-sandbox:not([disabled])').waitFor({ timeout: 30_000 });
+    if ((await sandbox.inputValue()) !== 'read-only') throw new Error(`sandbox is ${await sandbox.inputValue()}`);
+    await sandbox.selectOption('workspace-write');
+    await chat.locator('.control-sandbox:not([disabled])').waitFor({ timeout: 30_000 });
+    if ((await sandbox.inputValue()) !== 'workspace-write') throw new Error('the sandbox change did not stick');
+    await send('patch a.txt: old line => new line');
+    await ui.page.locator('.editor-instance .view-lines').filter({ hasText: 'new line' }).first().waitFor({ timeout: 30_000 });
+    if (await chat.locator('.approval-card').count()) throw new Error('the patch asked for approval despite workspace-write');
+    await ui.screenshot('4-controls-bar');
   });
 } finally {
   await fixture.close();
