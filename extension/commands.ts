@@ -70,6 +70,13 @@ export function createCommands(d: CommandDeps): CommandTable {
       d.focusComposer();
     },
 
+    [COMMANDS.steer]: async (text?: unknown) => {
+      const message = typeof text === 'string' && text.trim() ? text
+        : await vscode.window.showInputBox({ title: 'Steer the running turn', prompt: 'More input for the turn Codex is working on', ignoreFocusOut: true });
+      if (!message?.trim()) return undefined;
+      return report('steering', () => d.sessions.steer(message))();
+    },
+
     [COMMANDS.interrupt]: report('interrupting', async () => {
       const interrupted = await d.sessions.interrupt();
       if (!interrupted) void vscode.window.showInformationMessage('Codex: no turn is running in this session.');

@@ -15,7 +15,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
-  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat,
+  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat, COMMANDS.steer,
   ...Object.values(LENS_COMMANDS), ...Object.values(SESSION_COMMANDS), ...Object.values(CONTROL_COMMANDS),
 ];
 

@@ -17,6 +17,7 @@ export const COMMANDS = {
   restartRuntime: 'codexManager.restartRuntime',
   showLog: 'codexManager.showLog',
   showChat: 'codexManager.showChat',
+  steer: 'codexManager.steerTurn',
 } as const;
 
 /** The Sessions view's commands (also in the palette; a node argument comes from the tree). */

@@ -31,6 +31,8 @@ export class App {
   private readonly announcer = new Announcer();
   private readonly composer: Composer;
   private readonly controls: ControlsBar;
+  /** Messages queued while a turn ran; the first is sent when it ends. */
+  private readonly followUps: string[] = [];
   private sameSession = false;
 
   constructor(api: VsCodeApi, root: HTMLElement) {
@@ -53,6 +55,11 @@ export class App {
     const draft = this.host.loadViewState<ViewState>().draft;
     this.composer = new Composer({
       send: (text) => this.request('sendMessage', { text }, true),
+      steer: (text) => this.request('steer', { text }, true),
+      queue: (text) => {
+        this.followUps.push(text);
+        this.composer.setQueued(this.followUps.length);
+      },
       interrupt: () => void this.request('interrupt', {}),
       saveDraft: (text) => this.host.saveViewState({ draft: text }),
       focusTranscript: () => this.transcript.focusLatest(),
@@ -134,10 +141,17 @@ export class App {
       const working = store.activeTurnId !== null;
       this.header.update(store.session, store.runtimeState);
       this.composer.setRunning(working);
+      if (!working && this.followUps.length) this.sendFollowUp();
       this.transcript.setBusy(working);
       this.status.setActivity(working, store.retrying);
     }
     if (changes.announcements.length) this.announcer.say(changes.announcements.join('. '));
+  }
+
+  private sendFollowUp(): void {
+    const text = this.followUps.shift()!;
+    this.composer.setQueued(this.followUps.length);
+    void this.request('sendMessage', { text });
   }
 
   /** A request whose failure is shown in the status line (and rethrown when the caller wants it). */

@@ -23,6 +23,8 @@ export function chatRequestHandler(d: ChatRequestDeps): (request: WebviewRequest
       }
       case 'sendMessage':
         return d.sessions.sendMessage(request.params.text);
+      case 'steer':
+        return d.sessions.steer(request.params.text);
       case 'interrupt':
         return { interrupted: await d.sessions.interrupt() };
       case 'decideApproval': {

@@ -135,6 +135,26 @@ describe('chat webview: issue 13 flaws', function () {
     await w.page.screenshot({ path: 'artifacts/screenshots/webview-controls-bar.png' });
   });
 
+  it('while a turn runs: Enter steers it, Alt+Enter queues a follow-up that is sent when the turn ends', async () => {
+    await w.post(f.state({ transcript: [], lastSeq: 0 }));
+    await w.post(f.events(f.notification(1, 'turn/started', { turn: { id: 't1', status: 'inProgress', items: [] } })));
+    await w.settle();
+    await w.page.click('.composer-input');
+    await w.page.keyboard.type('also check the tests');
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForFunction(() => window.__fakeHost.posted.some((m) => m.request?.method === 'steer'));
+    assert.deepEqual((await w.requests('steer'))[0].params, { text: 'also check the tests' });
+    await w.page.keyboard.type('then update the changelog');
+    await w.page.keyboard.press('Alt+Enter');
+    await w.settle();
+    assert.match(await w.page.innerText('.composer-hint'), /1 follow-up queued/);
+    assert.equal((await w.requests('sendMessage')).length, 0, 'not while the turn runs');
+    await w.post(f.events(f.notification(2, 'turn/completed', { turn: { id: 't1', status: 'completed', items: [] } })));
+    await w.page.waitForFunction(() => window.__fakeHost.posted.some((m) => m.request?.method === 'sendMessage'));
+    assert.deepEqual((await w.requests('sendMessage'))[0].params, { text: 'then update the changelog' });
+    assert.doesNotMatch(await w.page.innerText('.composer-hint'), /queued/);
+  });
+
   it('7. a focusComposer message from the host puts the caret in the composer', async () => {
     await w.post(f.state({ transcript: [], lastSeq: 0 }));
     await w.settle();

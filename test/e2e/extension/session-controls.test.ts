@@ -40,4 +40,16 @@ describe('session controls from the palette (issue 13)', function () {
     assert.equal(detail.session.sessionControls.model, model, 'the turn ran with the chosen model');
     assert.equal(detail.session.sessionControls.filesystemSandbox, 'workspace-write');
   });
+
+  it('steers a running turn from the palette command', async () => {
+    const sessionId = api.activeSessionId()!;
+    const sent = await vscode.commands.executeCommand<{ turnId: string }>(COMMANDS.sendMessage, 'slow');
+    assert.ok(sent?.turnId, 'the turn started');
+    await recorder.notification(sessionId, 'item/agentMessage/delta', (p) => p.turnId === sent!.turnId);
+    const steered = await vscode.commands.executeCommand<{ turnId: string }>(COMMANDS.steer, 'and mention the tests');
+    assert.equal(steered?.turnId, sent.turnId, 'added to the running turn, not a new one');
+    await recorder.notification(sessionId, 'turn/completed', (p) => (p.turn as { id: string }).id === sent!.turnId);
+    const read = await api.call<{ transcript: { role: string; content: string }[] }>('readSession', { params: { sessionId } });
+    assert.ok(read.transcript.some((e) => e.role === 'user' && e.content.includes('and mention the tests')), 'the steer input is in the transcript');
+  });
 });
