@@ -6,8 +6,9 @@ import { ProposedDocuments } from './approvals/proposed-documents';
 import { BridgeClient, type BridgeEvent } from './bridge/bridge-client';
 import { chatRequestHandler } from './chat/chat-requests';
 import { ChatView } from './chat/chat-view';
+import { SessionPanels } from './chat/session-panels';
 import { createCommands, type CommandTable } from './commands';
-import { SETTINGS_SECTION } from './ids';
+import { COMMANDS, SETTINGS_SECTION } from './ids';
 import { ActiveSession } from './session/active-session';
 import { LiveStatus } from './session/live-status';
 import { SessionController } from './session/session-controller';
@@ -22,6 +23,8 @@ export interface Core extends vscode.Disposable {
   chatView: vscode.WebviewViewProvider;
   commands: CommandTable;
   api: Omit<CodexManagerApi, 'activationMs'>;
+  /** A session tab VS Code restores after a reload (its webview state names the session). */
+  restorePanel(panel: vscode.WebviewPanel, state: unknown): void;
   /** Start the bridge and fill the views (idempotent). */
   start(): Promise<void>;
 }
@@ -52,10 +55,17 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   });
   const revealChat = () => chat.reveal();
   const notifier = new ApprovalNotifier(bridge, approvals, () => chat.visible, revealChat);
+  const panels = new SessionPanels({ extensionUri: context.extensionUri, bridge, live, approvals, activity: shell.activity, workspaceState: context.workspaceState, log });
   const commands = {
     ...createCommands({ bridge, sessions, approvals, revealChat, focusComposer: () => chat.focusComposer() }),
     ...createSessionCommands({ bridge, session, live, tree: shell.sessions, revealChat }),
     ...controls.commands(),
+    [COMMANDS.openInEditor]: async (node?: unknown) => {
+      const row = (node as { kind?: string; session?: { sessionId: string; title: string } } | undefined);
+      const ref = row?.kind === 'session' && row.session ? { sessionId: row.session.sessionId, title: row.session.title } : session.current ?? await session.create();
+      panels.create(ref);
+      return ref.sessionId;
+    },
   };
   shell.sessions.setSource(() => loadSessions({ bridge, session, live }));
 
@@ -101,13 +111,21 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
       onEvent: (listener) => bridge.onEvent(listener),
       activeSessionId: () => session.current?.sessionId,
     },
+    restorePanel(panel, state) {
+      const saved = (state ?? {}) as { sessionId?: unknown; title?: unknown };
+      if (typeof saved.sessionId !== 'string') {
+        panel.dispose(); // nothing to show: a tab from before sessions were remembered
+        return;
+      }
+      panels.attach(panel, { sessionId: saved.sessionId, title: typeof saved.title === 'string' ? saved.title : panel.title });
+    },
     start() {
       started ??= bridge.start().then(() => sessions.reloadActivity(), (error: unknown) => log(`the bridge did not start: ${String(error)}`));
       return started;
     },
     dispose() {
       for (const s of subscriptions) s.dispose();
-      for (const d of [notifier, chat, proposed, live, session, bridge]) d.dispose();
+      for (const d of [panels, notifier, chat, proposed, live, session, bridge]) d.dispose();
     },
   };
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ActivityTree } from './activity/activity-tree';
 import type { Core, createCore } from './core';
-import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, CONTROL_COMMANDS, LENS_COMMANDS, SESSIONS_VIEW, SESSION_COMMANDS } from './ids';
+import { ACTIVITY_VIEW, CHAT_VIEW, COMMANDS, CONTROL_COMMANDS, LENS_COMMANDS, SESSIONS_VIEW, SESSION_COMMANDS, SESSION_PANEL } from './ids';
 import { SessionsTree } from './sessions/sessions-tree';
 import type { CodexManagerApi } from './shell';
 import { CodexStatusBar } from './status-bar';
@@ -15,7 +15,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
-  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat, COMMANDS.steer,
+  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat, COMMANDS.steer, COMMANDS.openInEditor,
   ...Object.values(LENS_COMMANDS), ...Object.values(SESSION_COMMANDS), ...Object.values(CONTROL_COMMANDS),
 ];
 
@@ -59,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
       resolveWebviewView: (view, ctx, token) => startCore().chatView.resolveWebviewView(view, ctx, token),
     }),
     activityView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
+    // Session tabs come back after a reload; the core gives each its chat again.
+    vscode.window.registerWebviewPanelSerializer(SESSION_PANEL, {
+      deserializeWebviewPanel: async (panel, state) => startCore().restorePanel(panel, state),
+    }),
     sessionsView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
     ...CORE_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => startCore().commands[id]?.(...args))),
     vscode.commands.registerCommand(COMMANDS.showLog, () => output.show(true)),

@@ -8,6 +8,8 @@ export const VIEW_CONTAINER = 'codexManager';
 export const CHAT_VIEW = 'codexManager.chat';
 export const ACTIVITY_VIEW = 'codexManager.activity';
 export const SESSIONS_VIEW = 'codexManager.sessions';
+/** viewType of a session in an editor tab ("Open in Editor"). */
+export const SESSION_PANEL = 'codexManager.sessionPanel';
 
 export const COMMANDS = {
   newSession: 'codexManager.newSession',
@@ -18,6 +20,7 @@ export const COMMANDS = {
   showLog: 'codexManager.showLog',
   showChat: 'codexManager.showChat',
   steer: 'codexManager.steerTurn',
+  openInEditor: 'codexManager.openInEditor',
 } as const;
 
 /** The Sessions view's commands (also in the palette; a node argument comes from the tree). */

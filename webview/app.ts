@@ -94,6 +94,8 @@ export class App {
         this.sameSession = this.store.session !== null && this.store.session.sessionId === message.state.session?.sessionId;
         const t0 = performance.now();
         this.store.load(message.state);
+        // A session in an editor tab is restored after a reload from this (the host's serializer reads it).
+        if (message.state.session) this.host.saveViewState({ sessionId: message.state.session.sessionId, title: message.state.session.title });
         if (message.state.session && !this.sameSession) void this.controls.refresh();
         // For the bench and for anyone profiling: the store plus the first paint of the list.
         performance.clearMeasures('codex:state');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS, SESSION_COMMANDS } from '../../../extension/ids';
 import type { CodexManagerApi } from '../../../extension/shell';
-import { EventRecorder, extension } from './support';
+import { EventRecorder, extension, poll } from './support';
 
 type Summary = { sessionId: string; title: string; projectId: string | null; archived?: boolean; updatedAt: number };
 
@@ -76,5 +76,16 @@ describe('Sessions view (issue 13)', function () {
     assert.equal(await vscode.commands.executeCommand(SESSION_COMMANDS.filter, 'view test'), 'view test');
     await vscode.commands.executeCommand(SESSION_COMMANDS.clearFilter);
     assert.equal(await vscode.commands.executeCommand(SESSION_COMMANDS.filter, ''), '');
+  });
+
+  it('opens sessions in editor tabs, several at once', async () => {
+    const other = await api.call<{ session: Summary }>('createSession', { body: {} });
+    await vscode.commands.executeCommand(COMMANDS.openInEditor, node((await summary(sessionId))!));
+    await vscode.commands.executeCommand(COMMANDS.openInEditor, node({ ...other.session, projectId: null, updatedAt: 0 }));
+    const sessionTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('codexManager.sessionPanel'));
+    const tabs = await poll(`two session tabs (tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label}:${(t.input as { viewType?: string })?.viewType}`).join(', ')})`, () => sessionTabs().length === 2 && sessionTabs(), 10_000);
+    const title = (await summary(sessionId))!.title;
+    assert.ok(tabs.some((t) => t.label === title), `labelled with the title "${title}" (${tabs.map((t) => t.label).join(', ')})`);
+    await vscode.window.tabGroups.close(tabs);
   });
 });
