@@ -113,6 +113,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     },
     restorePanel(panel, state) {
       const saved = (state ?? {}) as { sessionId?: unknown; title?: unknown };
+      log(`restoring a session tab (${typeof saved.sessionId === 'string' ? saved.sessionId : 'no session in its state'})`);
       if (typeof saved.sessionId !== 'string') {
         panel.dispose(); // nothing to show: a tab from before sessions were remembered
         return;

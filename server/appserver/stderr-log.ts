@@ -68,6 +68,9 @@ export class RotatingLog {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- the escape character is exactly what is matched
+const ANSI_SGR = /\x1b\[[0-9;]*m/g;
+
 /** Whole lines of a byte stream, redacted, to a sink; a partial line waits for its end (bounded). */
 export class StderrEcho {
   private partial = '';
@@ -82,7 +85,8 @@ export class StderrEcho {
       this.partial = '';
     }
     for (const line of lines) {
-      const text = line.replace(/\r$/, '');
+      // Colour codes mean nothing in an Output channel.
+      const text = line.replace(/\r$/, '').replace(ANSI_SGR, '');
       if (text.trim()) this.sink(redactSecrets(text.length > this.maxLine ? `${text.slice(0, this.maxLine)}…` : text));
     }
   }

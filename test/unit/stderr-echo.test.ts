@@ -14,7 +14,7 @@ describe('runtime stderr echoed for the Output channel (issue 13, flaw 8)', () =
     const s = new RuntimeSupervisor(
       {
         codexPath: FAKE,
-        env: { FAKE_STDERR: 'error: 401 Unauthorized for key sk-proj-0123456789abcdefXYZ (check OPENAI_API_KEY)' },
+        env: { FAKE_STDERR: '\u001b[31merror\u001b[0m: 401 Unauthorized for key sk-proj-0123456789abcdefXYZ (check OPENAI_API_KEY)' },
         clientInfo: { name: 't', title: null, version: '0' },
         stderrLogFile: file,
         stderrEcho: (line) => lines.push(line),
@@ -28,7 +28,7 @@ describe('runtime stderr echoed for the Output channel (issue 13, flaw 8)', () =
       while (!lines.some((l) => l.includes('Unauthorized')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.ok(lines.includes('fake app-server initialized'), lines.join('\n'));
       const error = lines.find((l) => l.includes('Unauthorized'));
-      assert.equal(error, 'error: 401 Unauthorized for key [redacted] (check OPENAI_API_KEY)', 'one whole line, the key redacted');
+      assert.equal(error, 'error: 401 Unauthorized for key [redacted] (check OPENAI_API_KEY)', 'one whole line, colour codes gone, the key redacted');
       assert.match(fs.readFileSync(file, 'utf8'), /Unauthorized/, 'the file has it too');
     } finally {
       await s.stop();

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Issue 13 in a real workbench at a narrow side bar: the Sessions view (grouped, live,
 // switching the chat), "Codex: Open Chat" putting the caret in the composer, a
-// shell-wrapped command shown as the command itself, and the controls bar's sandbox
-// applying to the next turn. Screenshots: artifacts/screenshots/editor-*.png.
+// shell-wrapped command shown as the command itself, the controls bar's sandbox
+// applying to the next turn, and two sessions in editor tabs at once. Screenshots: artifacts/screenshots/editor-*.png.
 //   npm run package && node test/e2e/ui/editor.mjs
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,7 +59,9 @@ try {
     await ui.treeItem('second session').waitFor({ timeout: 30_000 });
     await ui.screenshot('2-sessions-view');
     await ui.treeItem('hello').click();
+    await chat.locator('header h1', { hasText: 'hello' }).waitFor({ timeout: 30_000 });
     await chat.getByText(/Hello from the e2e fake model/).first().waitFor({ timeout: 30_000 });
+    await ui.page.waitForTimeout(500);
     ui.lap('switched sessions from the view');
 
     // 4. "Codex: Open Chat" from the editor: what the user types lands in the composer.
@@ -85,6 +87,19 @@ try {
     await ui.page.locator('.editor-instance .view-lines').filter({ hasText: 'new line' }).first().waitFor({ timeout: 30_000 });
     if (await chat.locator('.approval-card').count()) throw new Error('the patch asked for approval despite workspace-write');
     await ui.screenshot('4-controls-bar');
+
+    // 6. Two sessions in editor tabs at once. (Their restore after a reload goes through
+    //    registerWebviewPanelSerializer; this scenario does not check it yet.)
+    await ui.runCommand('Codex: Open Session in Editor');
+    await ui.page.locator('.tabs-container .tab').filter({ hasText: /^hello$/ }).first().waitFor({ timeout: 30_000 });
+    await ui.treeItem('second session').click();
+    // The chat reloads for the session it now shows; let it settle before the palette opens.
+    chat = await ui.webviewFrame({ containing: '#composer-input' });
+    await chat.locator('header h1', { hasText: 'second session' }).waitFor({ timeout: 30_000 });
+    await ui.page.waitForTimeout(500);
+    await ui.runCommand('Codex: Open Session in Editor');
+    await ui.page.locator('.tabs-container .tab').filter({ hasText: /^second session$/ }).first().waitFor({ timeout: 30_000 });
+    await ui.screenshot('5-session-tabs');
   });
 } finally {
   await fixture.close();
