@@ -112,13 +112,13 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
       activeSessionId: () => session.current?.sessionId,
     },
     restorePanel(panel, state) {
-      const saved = (state ?? {}) as { sessionId?: unknown; title?: unknown };
-      log(`restoring a session tab (${typeof saved.sessionId === 'string' ? saved.sessionId : 'no session in its state'})`);
-      if (typeof saved.sessionId !== 'string') {
-        panel.dispose(); // nothing to show: a tab from before sessions were remembered
+      const ref = panels.sessionOfRestored(state, panel.title);
+      log(`restoring a session tab (${ref?.sessionId ?? 'unknown session: closed'})`);
+      if (!ref) {
+        panel.dispose();
         return;
       }
-      panels.attach(panel, { sessionId: saved.sessionId, title: typeof saved.title === 'string' ? saved.title : panel.title });
+      panels.attach(panel, ref);
     },
     start() {
       started ??= bridge.start().then(() => sessions.reloadActivity(), (error: unknown) => log(`the bridge did not start: ${String(error)}`));

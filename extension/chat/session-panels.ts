@@ -21,6 +21,9 @@ export interface SessionPanelDeps {
   log: (line: string) => void;
 }
 
+/** workspaceState: the sessions opened in tabs, newest first (a fallback for restoring them). */
+const OPENED_KEY = 'codexManager.sessionTabs';
+
 /** A memento in memory: each panel's own "active session", so it does not follow the side bar's. */
 class PanelMemento implements vscode.Memento {
   private readonly values = new Map<string, unknown>();
@@ -43,8 +46,21 @@ export class SessionPanels implements vscode.Disposable {
 
   constructor(private readonly d: SessionPanelDeps) {}
 
+  /**
+   * The session a restored tab showed. Its webview state names it; a tab reloaded before its
+   * webview saved that state is matched by title against the tabs this workspace opened.
+   */
+  sessionOfRestored(state: unknown, title: string): SessionRef | undefined {
+    const saved = (state ?? {}) as { sessionId?: unknown; title?: unknown };
+    if (typeof saved.sessionId === 'string') return { sessionId: saved.sessionId, title: typeof saved.title === 'string' ? saved.title : title };
+    const opened = this.d.workspaceState.get<SessionRef[]>(OPENED_KEY) ?? [];
+    return opened.find((r) => r.title === title);
+  }
+
   /** A new tab showing `ref`. */
   create(ref: SessionRef): vscode.WebviewPanel {
+    const opened = (this.d.workspaceState.get<SessionRef[]>(OPENED_KEY) ?? []).filter((r) => r.sessionId !== ref.sessionId);
+    void this.d.workspaceState.update(OPENED_KEY, [ref, ...opened].slice(0, 50));
     const panel = vscode.window.createWebviewPanel(SESSION_PANEL, ref.title || 'Codex session', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
       enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.d.extensionUri, 'dist')],
     });

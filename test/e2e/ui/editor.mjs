@@ -88,8 +88,7 @@ try {
     if (await chat.locator('.approval-card').count()) throw new Error('the patch asked for approval despite workspace-write');
     await ui.screenshot('4-controls-bar');
 
-    // 6. Two sessions in editor tabs at once. (Their restore after a reload goes through
-    //    registerWebviewPanelSerializer; this scenario does not check it yet.)
+    // 6. Two sessions in editor tabs at once, both back after a window reload.
     await ui.runCommand('Codex: Open Session in Editor');
     await ui.page.locator('.tabs-container .tab').filter({ hasText: /^hello$/ }).first().waitFor({ timeout: 30_000 });
     await ui.treeItem('second session').click();
@@ -100,6 +99,15 @@ try {
     await ui.runCommand('Codex: Open Session in Editor');
     await ui.page.locator('.tabs-container .tab').filter({ hasText: /^second session$/ }).first().waitFor({ timeout: 30_000 });
     await ui.screenshot('5-session-tabs');
+    await ui.page.waitForTimeout(1000); // the workbench saves its editor state
+    await ui.page.reload();
+    await ui.waitForWorkbench();
+    for (const title of ['hello', 'second session']) await ui.page.locator('.tabs-container .tab').filter({ hasText: title }).first().waitFor({ timeout: 60_000 });
+    await ui.page.locator('.tabs-container .tab').filter({ hasText: 'hello' }).first().click();
+    const restored = await ui.webviewFrame({ containing: '.row-user', timeout: 60_000 });
+    await restored.getByText(/Hello from the e2e fake model/).first().waitFor({ timeout: 60_000 });
+    ui.lap('session tabs restored after a reload');
+    await ui.screenshot('6-session-tabs-restored');
   });
 } finally {
   await fixture.close();
