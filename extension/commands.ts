@@ -13,6 +13,8 @@ export interface CommandDeps {
   approvals: ApprovalActions;
   revealChat: () => Promise<void>;
   currentSessionId: () => string | undefined;
+  /** Put the caret in the chat's composer (after revealChat). */
+  focusComposer: () => void;
 }
 
 export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
@@ -97,6 +99,18 @@ export function createCommands(d: CommandDeps): CommandTable {
       }
       await d.revealChat();
       return report('sending the selection', () => d.sessions.sendMessage(message))();
+    },
+
+    [COMMANDS.showChat]: async () => {
+      await d.revealChat();
+      d.focusComposer();
+    },
+
+    [COMMANDS.steer]: async (text?: unknown) => {
+      const message = typeof text === 'string' && text.trim() ? text
+        : await vscode.window.showInputBox({ title: 'Steer the running turn', prompt: 'More input for the turn Codex is working on', ignoreFocusOut: true });
+      if (!message?.trim()) return undefined;
+      return report('steering', () => d.sessions.steer(message))();
     },
 
     [COMMANDS.interrupt]: report('interrupting', async () => {

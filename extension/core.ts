@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
 import { ApprovalActions } from './approvals/approval-actions';
 import { ApprovalNotifier } from './approvals/approval-notifier';
+import { closeApprovalDiffs } from './approvals/diff-tabs';
 import { ProposedDocuments } from './approvals/proposed-documents';
 import { BridgeClient, type BridgeEvent } from './bridge/bridge-client';
 import { chatRequestHandler } from './chat/chat-requests';
 import { ChatView } from './chat/chat-view';
 import { createCheckpointFeature } from './checkpoints';
+import { SessionPanels } from './chat/session-panels';
 import { createCommands, type CommandTable } from './commands';
-import { SETTINGS_SECTION } from './ids';
+import { COMMANDS, SETTINGS_SECTION } from './ids';
 import { ActiveSession } from './session/active-session';
 import { LiveStatus } from './session/live-status';
 import { SessionController } from './session/session-controller';
+import { SessionControls } from './session/session-controls';
+import { affectsSessionList, createSessionCommands, loadSessions } from './sessions/session-actions';
 import { chatStateOf, emptySnapshot } from './session/session-snapshot';
 import { BRIDGE_SETTINGS } from './settings';
 import type { CodexManagerApi, Shell } from './shell';
@@ -20,6 +24,8 @@ export interface Core extends vscode.Disposable {
   chatView: vscode.WebviewViewProvider;
   commands: CommandTable;
   api: Omit<CodexManagerApi, 'activationMs'>;
+  /** A session tab VS Code restores after a reload (its webview state names the session). */
+  restorePanel(panel: vscode.WebviewPanel, state: unknown): void;
   /** Start the bridge and fill the views (idempotent). */
   start(): Promise<void>;
 }
@@ -35,7 +41,8 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const live = new LiveStatus(bridge, shell.statusBar, session);
   const proposed = new ProposedDocuments();
   const approvals = new ApprovalActions(bridge, proposed);
-  const sessions = new SessionController(bridge, session, live, shell.activity);
+  const controls = new SessionControls(bridge, session, context.workspaceState);
+  const sessions = new SessionController(bridge, session, live, shell.activity, (id) => controls.effortFor(id));
 
   const checkpoints = createCheckpointFeature({ bridge, documents: proposed, currentSessionId: () => session.current?.sessionId });
   const loadState = async () => chatStateOf(await sessions.snapshot(), live.runtime);
@@ -45,12 +52,25 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     currentSessionId: () => session.current?.sessionId,
     loadState,
     provisionalState: () => chatStateOf(emptySnapshot(bridge.lastSeq, session.current ?? null), live.runtime),
-    handle: chatRequestHandler({ sessions, approvals, loadState, checkpoint: (turnId, action) => checkpoints.runOnTurn(turnId, action) }),
+    handle: chatRequestHandler({ sessions, approvals, loadState, controls, checkpoint: (turnId, action) => checkpoints.runOnTurn(turnId, action) }),
     log,
   });
   const revealChat = () => chat.reveal();
   const notifier = new ApprovalNotifier(bridge, approvals, () => chat.visible, revealChat);
-  const commands = { ...createCommands({ bridge, sessions, approvals, revealChat, currentSessionId: () => session.current?.sessionId }), ...checkpoints.commands };
+  const panels = new SessionPanels({ extensionUri: context.extensionUri, bridge, live, approvals, activity: shell.activity, workspaceState: context.workspaceState, log, runCheckpoint: checkpoints.runOnTurn });
+  const commands = {
+    ...createCommands({ bridge, sessions, approvals, revealChat, focusComposer: () => chat.focusComposer(), currentSessionId: () => session.current?.sessionId }),
+    ...checkpoints.commands,
+    ...createSessionCommands({ bridge, session, live, tree: shell.sessions, revealChat }),
+    ...controls.commands(),
+    [COMMANDS.openInEditor]: async (node?: unknown) => {
+      const row = (node as { kind?: string; session?: { sessionId: string; title: string } } | undefined);
+      const ref = row?.kind === 'session' && row.session ? { sessionId: row.session.sessionId, title: row.session.title } : session.current ?? await session.create();
+      panels.create(ref);
+      return ref.sessionId;
+    },
+  };
+  shell.sessions.setSource(() => loadSessions({ bridge, session, live }));
 
   const reloadViews = () => {
     void chat.refresh();
@@ -60,6 +80,9 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   const subscriptions: vscode.Disposable[] = [
     bridge.onEvent((e) => {
       shell.activity.apply(e);
+      if (affectsSessionList(e)) shell.sessions.refreshSoon();
+      const resolvedApproval = e.type === 'approval_resolved' ? (e.payload as { approvalId?: unknown } | null)?.approvalId : undefined;
+      if (typeof resolvedApproval === 'string') void closeApprovalDiffs(resolvedApproval);
       const renamed = threadRenamed(e);
       if (renamed && renamed.sessionId === session.current?.sessionId) {
         void session.rename(renamed.sessionId, renamed.title);
@@ -69,10 +92,16 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     live.onDidChange(() => chat.postRuntimeState(live.runtime)),
     bridge.onRestart(reloadViews),
     session.onDidChange(reloadViews),
+    session.onDidChange(() => shell.sessions.refresh()),
+    bridge.onRestart(() => shell.sessions.refresh()),
     live.onDidChange(updateBadge),
     chat.onDidChangeVisibility(updateBadge),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (BRIDGE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`)) && bridge.state !== 'idle') void offerRestart(bridge);
+      if (!BRIDGE_SETTINGS.some((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`)) || bridge.state === 'idle') return;
+      // A new codex binary, or any fix while the bridge is down ("Runtime failed"), is
+      // what the user is waiting for: restart at once. Others interrupt nothing unasked.
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.codexPath`) || bridge.state === 'failed' || bridge.state === 'stopped') void restartNow(bridge, log);
+      else void offerRestart(bridge);
     }),
   ];
 
@@ -94,6 +123,15 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
       onEvent: (listener) => bridge.onEvent(listener),
       activeSessionId: () => session.current?.sessionId,
     },
+    restorePanel(panel, state) {
+      const ref = panels.sessionOfRestored(state, panel.title);
+      log(`restoring a session tab (${ref?.sessionId ?? 'unknown session: closed'})`);
+      if (!ref) {
+        panel.dispose();
+        return;
+      }
+      panels.attach(panel, ref);
+    },
     start() {
       started ??= bridge.start().then(() => sessions.reloadActivity(), (error: unknown) => {
         started = undefined;
@@ -104,7 +142,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
     },
     dispose() {
       for (const s of subscriptions) s.dispose();
-      for (const d of [checkpoints.disposable, notifier, chat, proposed, live, session, bridge]) d.dispose();
+      for (const d of [checkpoints.disposable, panels, notifier, chat, proposed, live, session, bridge]) d.dispose();
     },
   };
 }
@@ -114,6 +152,11 @@ function threadRenamed(e: BridgeEvent): { sessionId: string; title: string } | u
   if (e.type !== 'notification' || !e.threadId) return undefined;
   const { method, params } = (e.payload ?? {}) as { method?: string; params?: { threadName?: unknown } };
   return method === 'thread/name/updated' && typeof params?.threadName === 'string' ? { sessionId: e.threadId, title: params.threadName } : undefined;
+}
+
+async function restartNow(bridge: BridgeClient, log: (line: string) => void): Promise<void> {
+  log('a bridge setting changed: restarting the bridge');
+  await bridge.restart().catch((error: unknown) => log(`the bridge did not start: ${String(error)}`));
 }
 
 async function offerRestart(bridge: BridgeClient): Promise<void> {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ActivityTree } from './activity/activity-tree';
 import type { Core, createCore } from './core';
-import { ACTIVITY_VIEW, CHAT_VIEW, CHECKPOINT_COMMANDS, COMMANDS, LENS_COMMANDS } from './ids';
+import { ACTIVITY_VIEW, CHAT_VIEW, CHECKPOINT_COMMANDS, COMMANDS, CONTROL_COMMANDS, LENS_COMMANDS, SESSIONS_VIEW, SESSION_COMMANDS, SESSION_PANEL } from './ids';
+import { SessionsTree } from './sessions/sessions-tree';
 import type { CodexManagerApi } from './shell';
 import { CodexStatusBar } from './status-bar';
 
@@ -14,10 +15,10 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
-  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime,
+  COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime, COMMANDS.showChat, COMMANDS.steer, COMMANDS.openInEditor,
   COMMANDS.restartBridge, COMMANDS.stopBridge,
   COMMANDS.cancelJob, COMMANDS.suggestReply,
-  ...Object.values(LENS_COMMANDS),
+  ...Object.values(LENS_COMMANDS), ...Object.values(SESSION_COMMANDS), ...Object.values(CONTROL_COMMANDS),
   ...Object.values(CHECKPOINT_COMMANDS),
 ];
 
@@ -33,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
   const activity = new ActivityTree();
   const activityView = vscode.window.createTreeView(ACTIVITY_VIEW, { treeDataProvider: activity, showCollapseAll: true });
   activity.attach(activityView);
+  const sessionsTree = new SessionsTree();
+  const sessionsView = vscode.window.createTreeView(SESSIONS_VIEW, { treeDataProvider: sessionsTree });
+  sessionsTree.attach(sessionsView);
 
   let core: Core | undefined;
   const loadCore = (): Core => {
@@ -41,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
       // A separate bundle on purpose: an import would inline it (and its ~1 MiB) into this file.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const coreModule = require(context.asAbsolutePath('dist/extension-core.js')) as { createCore: typeof createCore };
-      core = coreModule.createCore(context, { output, statusBar, activity });
+      core = coreModule.createCore(context, { output, statusBar, activity, sessions: sessionsTree });
       output.info(`core loaded in ${(performance.now() - t0).toFixed(1)} ms`);
     }
     return core;
@@ -53,18 +57,22 @@ export function activate(context: vscode.ExtensionContext): CodexManagerApi {
   };
 
   context.subscriptions.push(
-    output, statusBar, activity, activityView,
+    output, statusBar, activity, activityView, sessionsTree, sessionsView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW, {
       resolveWebviewView: (view, ctx, token) => startCore().chatView.resolveWebviewView(view, ctx, token),
     }),
     activityView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
+    // Session tabs come back after a reload; the core gives each its chat again.
+    vscode.window.registerWebviewPanelSerializer(SESSION_PANEL, {
+      deserializeWebviewPanel: async (panel, state) => startCore().restorePanel(panel, state),
+    }),
+    sessionsView.onDidChangeVisibility((e) => { if (e.visible) setTimeout(startCore, 0); }),
     ...CORE_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => startCore().commands[id]?.(...args))),
     vscode.commands.registerCommand(COMMANDS.showLog, () => output.show(true)),
-    vscode.commands.registerCommand(COMMANDS.showChat, () => vscode.commands.executeCommand(`${CHAT_VIEW}.focus`)),
     { dispose: () => core?.dispose() },
   );
   // Activated by the tree being shown: start after activation returns, not during it.
-  if (activityView.visible) setTimeout(startCore, 0);
+  if (activityView.visible || sessionsView.visible) setTimeout(startCore, 0);
 
   // Our share of activation: evaluating this bundle plus the activate() call. (VS Code may
   // wait between the two; that wait is not ours.)

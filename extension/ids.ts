@@ -7,6 +7,9 @@
 export const VIEW_CONTAINER = 'codexManager';
 export const CHAT_VIEW = 'codexManager.chat';
 export const ACTIVITY_VIEW = 'codexManager.activity';
+export const SESSIONS_VIEW = 'codexManager.sessions';
+/** viewType of a session in an editor tab ("Open in Editor"). */
+export const SESSION_PANEL = 'codexManager.sessionPanel';
 
 export const COMMANDS = {
   newSession: 'codexManager.newSession',
@@ -20,6 +23,33 @@ export const COMMANDS = {
   showChat: 'codexManager.showChat',
   cancelJob: 'codexManager.cancelJob',
   suggestReply: 'codexManager.suggestReply',
+  steer: 'codexManager.steerTurn',
+  openInEditor: 'codexManager.openInEditor',
+} as const;
+
+/** The Sessions view's commands (also in the palette; a node argument comes from the tree). */
+export const SESSION_COMMANDS = {
+  open: 'codexManager.sessions.open',
+  rename: 'codexManager.sessions.rename',
+  fork: 'codexManager.sessions.fork',
+  archive: 'codexManager.sessions.archive',
+  unarchive: 'codexManager.sessions.unarchive',
+  delete: 'codexManager.sessions.delete',
+  moveToProject: 'codexManager.sessions.moveToProject',
+  createProject: 'codexManager.projects.create',
+  renameProject: 'codexManager.projects.rename',
+  deleteProject: 'codexManager.projects.delete',
+  filter: 'codexManager.sessions.filter',
+  clearFilter: 'codexManager.sessions.clearFilter',
+  refresh: 'codexManager.sessions.refresh',
+} as const;
+
+/** The active session's controls, from the palette. */
+export const CONTROL_COMMANDS = {
+  model: 'codexManager.session.model',
+  effort: 'codexManager.session.effort',
+  approvalPolicy: 'codexManager.session.approvalPolicy',
+  sandbox: 'codexManager.session.sandbox',
 } as const;
 
 /** Code lens commands; the bridge names them in its lenses (server/transports/editor/code-lenses.ts). */

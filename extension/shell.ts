@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ActivityTree } from './activity/activity-tree';
+import type { SessionsTree } from './sessions/sessions-tree';
 import type { CodexStatusBar } from './status-bar';
 
 /**
@@ -10,6 +11,7 @@ export interface Shell {
   output: vscode.LogOutputChannel;
   statusBar: CodexStatusBar;
   activity: ActivityTree;
+  sessions: SessionsTree;
 }
 
 /** The extension's public API (`extension.exports`): used by the e2e suite, usable by other extensions. */

@@ -32,6 +32,8 @@ export const WebviewRequestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('newSession'), params: z.object({}).optional() }),
   z.object({ method: z.literal('sendMessage'), params: z.object({ text: z.string().min(1) }) }),
   z.object({ method: z.literal('interrupt'), params: z.object({}).optional() }),
+  /** More input for the running turn (steerTurn). */
+  z.object({ method: z.literal('steer'), params: z.object({ text: z.string().min(1) }) }),
   z.object({ method: z.literal('decideApproval'), params: z.object({ approvalId: z.string(), decision: z.enum(['accept', 'decline', 'cancel']), scope: z.enum(['turn', 'session']).optional() }) }),
   z.object({ method: z.literal('openDiff'), params: z.object({ approvalId: z.string(), path: z.string() }) }),
   /** A file change already in the transcript (no pending approval): the item's own unified diff for that path. */
@@ -41,7 +43,23 @@ export const WebviewRequestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('checkpoint'), params: z.object({ turnId: z.string().min(1), action: z.enum(['undoTurn', 'restoreToHere', 'reviewChanges']) }) }),
   z.object({ method: z.literal('insertCode'), params: z.object({ code: z.string() }) }),
   z.object({ method: z.literal('copyText'), params: z.object({ text: z.string() }) }),
+  /** The controls bar: the session's model, effort, approval policy and sandbox, and their choices. */
+  z.object({ method: z.literal('getControls'), params: z.object({}).optional() }),
+  z.object({ method: z.literal('setControl'), params: z.object({ key: z.enum(['model', 'effort', 'approvalPolicy', 'sandbox']), value: z.string().nullable() }) }),
 ]);
+
+/** getControls' answer: current values and every choice with its one-line explanation. */
+export const ControlsViewSchema = z.object({
+  model: z.string().nullable(),
+  effort: z.string().nullable(),
+  approvalPolicy: z.string(),
+  sandbox: z.string(),
+  models: z.array(z.object({ model: z.string(), displayName: z.string(), efforts: z.array(z.string()), defaultEffort: z.string().nullable() })),
+  approvalPolicies: z.record(z.string(), z.string()),
+  sandboxes: z.record(z.string(), z.string()),
+});
+export type ControlsView = z.infer<typeof ControlsViewSchema>;
+export type ControlKey = 'model' | 'effort' | 'approvalPolicy' | 'sandbox';
 export type WebviewRequest = z.infer<typeof WebviewRequestSchema>;
 
 export const FromWebviewSchema = z.discriminatedUnion('type', [
@@ -57,5 +75,7 @@ export const ToWebviewSchema = z.discriminatedUnion('type', [
   /** Bridge events of the shown session (and global ones), batched by the host. */
   z.object({ type: z.literal('events'), events: z.array(BridgeEventSchema) }),
   z.object({ type: z.literal('runtime'), state: z.string() }),
+  /** "Codex: Open Chat" and friends: put the caret in the message box. */
+  z.object({ type: z.literal('focusComposer') }),
 ]);
 export type ToWebview = z.infer<typeof ToWebviewSchema>;

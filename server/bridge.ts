@@ -35,7 +35,7 @@ export interface BridgeOptions {
   /** Defaults for new sessions. */
   sessionDefaults?: Partial<SessionDefaults>;
   /** Supervisor tuning (backoff, breaker, timeouts); tests shorten them. */
-  supervisor?: Partial<Pick<SupervisorOptions, 'backoff' | 'breaker' | 'requestTimeoutMs' | 'initializeTimeoutMs' | 'readyWaitMs'>>;
+  supervisor?: Partial<Pick<SupervisorOptions, 'backoff' | 'breaker' | 'requestTimeoutMs' | 'initializeTimeoutMs' | 'readyWaitMs' | 'stderrEcho'>>;
   eventLog?: EventLogOptions;
   /** Check every reply against its declared schema (tests). */
   validateReplies?: boolean;

@@ -50,6 +50,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       ...(init.workspaceFolder ? { sessionCwd: init.workspaceFolder } : {}),
       // This bridge's one client is on stdio; windows share a bridge through `--shared`.
       editorSocket: false,
+      // The bridge's stderr is the extension's Output channel (vscode-languageclient shows it).
+      runtimeStderr: (line) => process.stderr.write(`[codex] ${line}\n`),
     }, env));
     return new Promise<number>(() => undefined); // the connection's exit handler ends the process
   }

@@ -36,6 +36,8 @@ export interface StackOptions {
    * `onStopRequested` stops it.
    */
   editorSocket?: { replaceable: boolean; onStopRequested?: (why: string) => void } | false;
+  /** Each line of the runtime's stderr, redacted (the editor shows them in its Output channel). */
+  runtimeStderr?: (line: string) => void;
 }
 
 export interface RunningBridge {
@@ -100,6 +102,7 @@ async function startLocked(opts: StackOptions, env: NodeJS.ProcessEnv, dataDir: 
       runtimeEnv,
       ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
       extensions: { ...extensionOptionsFromEnv(env), workspaceAgentsDir: path.join(opts.sessionCwd ?? process.cwd(), 'agents') },
+      ...(opts.runtimeStderr ? { supervisor: { stderrEcho: opts.runtimeStderr } } : {}),
       sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { ApprovalsView } from './approvals';
+import { ControlsBar } from './controls';
 import { Composer } from './composer';
 import { h, icon } from './dom';
 import { FrameScheduler } from './frame';
@@ -29,6 +30,9 @@ export class App {
   private readonly status = new StatusView();
   private readonly announcer = new Announcer();
   private readonly composer: Composer;
+  private readonly controls: ControlsBar;
+  /** Messages queued while a turn ran; the first is sent when it ends. */
+  private readonly followUps: string[] = [];
   private sameSession = false;
 
   constructor(api: VsCodeApi, root: HTMLElement) {
@@ -52,16 +56,26 @@ export class App {
     const draft = this.host.loadViewState<ViewState>().draft;
     this.composer = new Composer({
       send: (text) => this.request('sendMessage', { text }, true),
+      steer: (text) => this.request('steer', { text }, true),
+      queue: (text) => {
+        this.followUps.push(text);
+        this.composer.setQueued(this.followUps.length);
+      },
       interrupt: () => void this.request('interrupt', {}),
       saveDraft: (text) => this.host.saveViewState({ draft: text }),
       focusTranscript: () => this.transcript.focusLatest(),
     }, typeof draft === 'string' ? draft : '');
 
+    this.controls = new ControlsBar({
+      load: () => this.host.request('getControls', {}),
+      set: (key, value) => this.host.request('setControl', { key, value }),
+    }, (message) => this.status.showError(message));
+
     const main = h('main', { class: 'main', 'aria-label': 'Codex chat' },
       h('div', { class: 'transcript-wrap' }, this.transcript.el, this.transcript.jumpButton),
       this.approvals.el,
       this.status.el);
-    root.replaceChildren(this.header.el, main, this.composer.el, this.announcer.el);
+    root.replaceChildren(this.header.el, main, this.composer.el, this.controls.el, this.announcer.el);
     root.classList.add('codex-chat');
     this.header.update(null, this.store.runtimeState);
     this.status.setActivity(false, null);
@@ -81,6 +95,9 @@ export class App {
         this.sameSession = this.store.session !== null && this.store.session.sessionId === message.state.session?.sessionId;
         const t0 = performance.now();
         this.store.load(message.state);
+        // A session in an editor tab is restored after a reload from this (the host's serializer reads it).
+        if (message.state.session) this.host.saveViewState({ sessionId: message.state.session.sessionId, title: message.state.session.title });
+        if (message.state.session && !this.sameSession) void this.controls.refresh();
         // For the bench and for anyone profiling: the store plus the first paint of the list.
         performance.clearMeasures('codex:state');
         performance.measure('codex:state', { start: t0, end: performance.now() });
@@ -91,6 +108,9 @@ export class App {
         break;
       case 'runtime':
         this.store.setRuntimeState(message.state);
+        break;
+      case 'focusComposer':
+        this.composer.focus();
         break;
     }
   }
@@ -107,18 +127,34 @@ export class App {
       this.transcript.reset(this.sameSession);
       this.approvals.reset(store.pending);
     } else {
-      if (changes.appendedFrom !== null) this.transcript.appended(changes.appendedFrom);
+      if (changes.appendedFrom !== null) {
+        this.transcript.appended(changes.appendedFrom);
+        // The user's own message: they want to see it and what follows, wherever they were.
+        if (store.items.slice(changes.appendedFrom).some((it) => it.kind === 'user')) this.transcript.scrollToBottom();
+      }
       if (changes.changed.size) this.transcript.changed(changes.changed);
-      if (changes.pending || changes.resolved.length) this.approvals.sync(store.pending, changes.resolved);
+      if (changes.pending || changes.resolved.length) {
+        // A card above the composer shrinks the list: keep following if we were at the bottom.
+        const following = this.transcript.atBottom;
+        this.approvals.sync(store.pending, changes.resolved);
+        if (following) this.transcript.keepFollowing();
+      }
     }
     if (changes.reset || changes.status) {
       const working = store.activeTurnId !== null;
       this.header.update(store.session, store.runtimeState);
       this.composer.setRunning(working);
+      if (!working && this.followUps.length) this.sendFollowUp();
       this.transcript.setBusy(working);
       this.status.setActivity(working, store.retrying);
     }
     if (changes.announcements.length) this.announcer.say(changes.announcements.join('. '));
+  }
+
+  private sendFollowUp(): void {
+    const text = this.followUps.shift()!;
+    this.composer.setQueued(this.followUps.length);
+    void this.request('sendMessage', { text });
   }
 
   /** A request whose failure is shown in the status line (and rethrown when the caller wants it). */

@@ -1,3 +1,4 @@
+import { revealHidden } from '../protocol/untrusted-text';
 import { approvalWarnings, commandBox } from './approval-command';
 import { h, icon, textButton, uid } from './dom';
 import { fileEntry } from './items';
@@ -68,11 +69,15 @@ export class ApprovalsView {
     const kindIcon = isApproval ? 'shield' : model.kind === 'input' ? 'question' : 'tools';
     const el = h('div', { class: `approval-card approval-${model.kind}`, role: 'group', 'aria-labelledby': titleId, 'data-id': model.id });
     el.append(h('div', { class: 'approval-head' }, icon(kindIcon), h('span', { class: 'approval-kind' }, kindLabel)));
-    el.append(h('p', { class: 'approval-summary', id: titleId }, untrustedText(summaryLine(model.summary))));
-    const warning = approvalWarnings(model.command, model.changes.flatMap((c) => (c.movePath ? [c.path, c.movePath] : [c.path])), model.cwd);
+    el.append(h('p', { class: 'approval-summary', id: titleId }, untrustedText(summaryLine(summaryWithoutCommand(model)))));
+    const warning = approvalWarnings(model.commandFull ?? model.command, model.changes.flatMap((c) => (c.movePath ? [c.path, c.movePath] : [c.path])), model.cwd);
     if (warning) el.append(warning);
     const box = model.command ? commandBox(model.command) : null;
-    if (box) el.append(box.el);
+    if (box) {
+      // The box shows the command itself (unwrapped from its shell); hover shows the whole invocation.
+      if (model.commandFull && model.commandFull !== model.command) box.el.title = revealHidden(model.commandFull);
+      el.append(box.el);
+    }
     const meta: Node[] = [];
     if (model.cwd) meta.push(document.createTextNode('in '), untrustedText(model.cwd, 'verbatim'));
     if (model.reason) meta.push(...(meta.length ? [document.createTextNode(' — ')] : []), untrustedText(model.reason));
@@ -181,4 +186,14 @@ function summaryLine(summary: string): string {
   const first = lines[0] ?? '';
   const cut = first.length > 200 ? `${first.slice(0, 199)}…` : first;
   return lines.length > 1 || cut !== first ? `${cut.replace(/…$/, '')}…` : cut;
+}
+
+/**
+ * The bridge's summary repeats the command ("Run command: /bin/bash -lc '…'"); the card
+ * shows the command right below it, so the summary keeps only its words.
+ */
+function summaryWithoutCommand(model: PendingModel): string {
+  const full = model.commandFull;
+  if (!full || !model.summary.includes(full)) return model.summary;
+  return model.summary.replace(full, '').replace(/[\s:]+$/, '') || 'Run this command?';
 }

@@ -3,6 +3,10 @@ import { h, icon } from './dom';
 export interface ComposerActions {
   /** Resolves when the host accepted the message; rejects with a reason to show. */
   send(text: string): Promise<unknown>;
+  /** While a turn runs: add the text to it (the runtime's turn/steer). */
+  steer(text: string): Promise<unknown>;
+  /** While a turn runs: send the text as the next message once the turn ends. */
+  queue(text: string): void;
   interrupt(): void;
   saveDraft(text: string): void;
   /** Alt+Up: into the transcript, at the newest message. */
@@ -25,6 +29,7 @@ export class Composer {
   private readonly hint: HTMLElement;
   private running = false;
   private sending = false;
+  private queued = 0;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly actions: ComposerActions, draft = '') {
@@ -55,6 +60,12 @@ export class Composer {
     this.input.focus();
   }
 
+  /** How many follow-ups wait for the running turn to end (shown in the hint). */
+  setQueued(count: number): void {
+    this.queued = count;
+    this.updateHint();
+  }
+
   setRunning(running: boolean): void {
     if (running === this.running) return;
     const stopHadFocus = document.activeElement === this.stop;
@@ -71,6 +82,9 @@ export class Composer {
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey) {
       event.preventDefault();
       this.submit();
+    } else if (event.key === 'Enter' && event.altKey && this.running) {
+      event.preventDefault();
+      this.submit('queue');
     } else if (event.key === 'Escape' && this.running) {
       event.preventDefault();
       this.actions.interrupt();
@@ -86,19 +100,20 @@ export class Composer {
     this.draftTimer = setTimeout(() => this.actions.saveDraft(this.input.value), 250);
   }
 
-  private submit(): void {
+  /** Enter: send, or steer the running turn; Alt+Enter while it runs: queue a follow-up. */
+  private submit(mode: 'send' | 'queue' = 'send'): void {
     const text = this.input.value.trim();
     if (!text || this.sending) return;
-    if (this.running) {
-      this.hint.textContent = 'Codex is still working. Press Escape to stop it, then send.';
-      return;
-    }
-    this.sending = true;
     this.input.value = '';
     this.autosize();
     this.actions.saveDraft('');
+    if (this.running && mode === 'queue') {
+      this.actions.queue(text);
+      return;
+    }
+    this.sending = true;
     this.updateHint();
-    this.actions.send(text).catch(() => {
+    (this.running ? this.actions.steer(text) : this.actions.send(text)).catch(() => {
       // Give the text back unless the user has started a new one.
       if (!this.input.value.trim()) {
         this.input.value = text;
@@ -118,8 +133,9 @@ export class Composer {
   }
 
   private updateHint(): void {
-    this.hint.textContent = this.running ? 'Escape to stop the turn'
+    const queued = this.queued ? ` · ${this.queued} follow-up${this.queued === 1 ? '' : 's'} queued` : '';
+    this.hint.textContent = (this.running ? 'Enter steers the turn · Alt+Enter queues a follow-up · Escape stops'
       : this.sending ? 'Sending…'
-        : 'Enter to send · Shift+Enter for a new line';
+        : 'Enter to send · Shift+Enter for a new line') + queued;
   }
 }

@@ -5,6 +5,7 @@ import { guardRow } from './safe-row';
 import { MarkdownView } from './streaming-markdown';
 import { revealHidden } from '../protocol/untrusted-text';
 import { setUntrustedText, untrustedText } from './untrusted';
+import { unwrapShellCommand } from '../protocol/shell-command';
 
 /**
  * One transcript row per item kind. Rows are plain DOM built with the DOM API (model text
@@ -156,7 +157,7 @@ function commandRow(item: ItemModel, ctx: RowContext): RowView {
       const awaiting = ctx.awaiting.has(it.id) && it.status === 'inProgress';
       status.replaceChildren(awaiting ? icon('shield', 'warn') : statusIcon(state));
       status.title = awaiting ? 'waiting for approval' : statusWord(state);
-      setUntrustedText(line, it.text);
+      setUntrustedText(line, unwrapShellCommand(it.text));
       line.title = revealHidden(it.detail ? `${it.text}\n(in ${it.detail})` : it.text);
       const parts: string[] = [];
       if (awaiting) parts.push('waiting for approval');

@@ -4,6 +4,8 @@
  * instances and the views read them.
  */
 
+import { unwrapShellCommand } from '../protocol/shell-command';
+
 export type ItemKind = 'user' | 'assistant' | 'reasoning' | 'plan' | 'command' | 'fileChange' | 'tool' | 'notice' | 'error';
 export type ItemStatus = 'inProgress' | 'completed' | 'failed' | 'declined' | 'canceled';
 
@@ -47,7 +49,10 @@ export interface PendingModel {
   summary: string;
   turnId: string | null;
   itemId: string | null;
+  /** The command as a person reads it (unwrapped from `/bin/bash -lc '…'`). */
   command: string | null;
+  /** The invocation as the runtime will run it (shown on hover). */
+  commandFull: string | null;
   cwd: string | null;
   reason: string | null;
   changes: FileChange[];
@@ -226,7 +231,8 @@ export function pendingFromView(view: Rec): PendingModel | null {
     summary: str(view.summary) ?? 'Approval needed',
     turnId: str(view.turnId),
     itemId: str(view.itemId),
-    command: Array.isArray(command) ? shellJoin(command.map(String)) : str(command),
+    command: Array.isArray(command) ? argvCommand(command.map(String)) : unwrapOrNull(str(command)),
+    commandFull: Array.isArray(command) ? shellJoin(command.map(String)) : str(command),
     cwd: str(details.cwd),
     reason: str(details.reason),
     changes,
@@ -287,3 +293,11 @@ function json(value: unknown): string {
 export function shellJoin(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
+
+/** An argv as the command a person asked for: the inner command of a shell wrapper, else the argv quoted. */
+function argvCommand(argv: readonly string[]): string {
+  const inner = unwrapShellCommand(argv);
+  return inner === argv.join(' ') ? shellJoin(argv) : inner;
+}
+
+const unwrapOrNull = (command: string | null): string | null => (command === null ? null : unwrapShellCommand(command));

@@ -250,7 +250,9 @@ export class ChatStore {
         const status = str(turn.status) ?? 'completed';
         this.endTurn(turnId, TURN_END_STATUS[status] ?? 'completed');
         const error = str(rec(turn.error).message);
-        if (status === 'failed') this.addNotice(`turn-error:${turnId ?? seq}`, turnId ?? '', 'error', error ?? 'The turn failed.');
+        // The runtime sends an `error` notification and then the failed turn with the same
+        // message: one row per turn (the first one stays).
+        if (status === 'failed' && !(turnId && this.item(`turn-error:${turnId}`))) this.addNotice(`turn-error:${turnId ?? seq}`, turnId ?? '', 'error', error ?? 'The turn failed.');
         this.changes.announcements.push(status === 'completed' ? 'Codex finished' : status === 'interrupted' ? 'Turn interrupted' : `Turn failed${error ? `: ${error}` : ''}`);
         return;
       }
@@ -261,7 +263,8 @@ export class ChatStore {
           this.retrying = message;
           this.changes.status = true;
         } else {
-          this.addNotice(`error:${seq}`, str(params.turnId) ?? '', 'error', message);
+          const turnId = str(params.turnId);
+          this.addNotice(turnId ? `turn-error:${turnId}` : `error:${seq}`, turnId ?? '', 'error', message);
         }
         return;
       }

@@ -171,6 +171,18 @@ export class TranscriptView {
     this.paint();
   }
 
+  /**
+   * Stay at the bottom through a layout change outside the list (an approval card above
+   * the composer appearing or leaving): the viewport resizes after this, and the clamped
+   * scroll it causes must not read as the user scrolling away.
+   */
+  keepFollowing(): void {
+    this.stick = true;
+    this.unseen = false;
+    this.ownScrollTop = -1;
+    this.frames.schedule(this.paintTask);
+  }
+
   /** Moves focus to a row (mounting it first when it is outside the window). */
   focusIndex(index: number): void {
     const n = this.items.length;

@@ -8,6 +8,7 @@ import { readSettings } from '../settings';
 import { connectSharedBridge } from './bridge-socket';
 import { CodexMissingError, locateCodex } from './codex-locator';
 import { toBridgeCallError } from './errors';
+import { openSetting } from './open-setting';
 
 /** A bridge event as `codex/event` delivers it (`protocol/webview.ts` BridgeEvent). */
 export interface BridgeEvent { type: string; threadId: string | null; seq: number; payload: unknown }
@@ -285,7 +286,7 @@ function bridgeSettingsKey(): string {
 
 async function showCodexMissing(error: CodexMissingError): Promise<void> {
   const choice = await vscode.window.showErrorMessage(error.message, 'Open Settings', 'Retry');
-  if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'codexManager.codexPath');
+  if (choice === 'Open Settings') await openSetting('codexManager.codexPath');
   if (choice === 'Retry') await vscode.commands.executeCommand('codexManager.restartRuntime');
 }
 

@@ -1,6 +1,7 @@
 import type { ChatState, WebviewRequest } from '../../protocol/webview';
 import type { ApprovalActions } from '../approvals/approval-actions';
 import type { SessionController } from '../session/session-controller';
+import type { SessionControls } from '../session/session-controls';
 import { copyText, insertCode, openFile } from './editor-actions';
 
 export interface ChatRequestDeps {
@@ -9,6 +10,7 @@ export interface ChatRequestDeps {
   loadState: () => Promise<ChatState>;
   /** Runs a checkpoint command on a turn of the current session. */
   checkpoint: (turnId: string, action: 'undoTurn' | 'restoreToHere' | 'reviewChanges') => Promise<unknown>;
+  controls: SessionControls;
 }
 
 /** The chat's requests (already validated by the view), answered from the bridge and the editor. */
@@ -23,6 +25,8 @@ export function chatRequestHandler(d: ChatRequestDeps): (request: WebviewRequest
       }
       case 'sendMessage':
         return d.sessions.sendMessage(request.params.text);
+      case 'steer':
+        return d.sessions.steer(request.params.text);
       case 'interrupt':
         return { interrupted: await d.sessions.interrupt() };
       case 'decideApproval': {
@@ -41,6 +45,10 @@ export function chatRequestHandler(d: ChatRequestDeps): (request: WebviewRequest
         return insertCode(request.params.code);
       case 'copyText':
         return copyText(request.params.text);
+      case 'getControls':
+        return d.controls.view();
+      case 'setControl':
+        return d.controls.set(request.params.key, request.params.value);
       default: {
         // A request added to protocol/webview.ts without a handler here fails to compile.
         const unhandled: never = request;

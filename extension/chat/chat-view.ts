@@ -39,6 +39,8 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   private stateVersion = 0;
   /** The runtime state the shown document last got (in its state or a `runtime` message). */
   private shownRuntime: string | undefined;
+  /** "Open Chat" asked for the caret in the composer before the document was live. */
+  private focusWanted = false;
   private readonly batcher = new EventBatcher<BridgeEvent>((events) => this.post({ type: 'events', events }));
   private readonly visibility = new vscode.EventEmitter<boolean>();
   readonly onDidChangeVisibility = this.visibility.event;
@@ -85,6 +87,15 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   async reveal(): Promise<void> {
     if (this.view) this.view.show(false);
     else await vscode.commands.executeCommand('codexManager.chat.focus');
+  }
+
+  /**
+   * Put the caret in the composer (revealing a view focuses only the webview's body, so
+   * typed text went nowhere). Sent at once when the document is live, else after its state.
+   */
+  focusComposer(): void {
+    this.focusWanted = true;
+    if (this.live) this.sendFocus();
   }
 
   /** Approvals waiting in the shown session, on the view (and so on the activity bar icon). */
@@ -152,8 +163,14 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     this.post({ type: 'state', state });
     this.shownRuntime = state.runtimeState;
     this.live = true;
+    if (this.focusWanted) this.sendFocus();
     for (const e of this.held) if (e.seq > state.lastSeq) this.batcher.push(e);
     this.held = [];
+  }
+
+  private sendFocus(): void {
+    this.focusWanted = false;
+    this.post({ type: 'focusComposer' });
   }
 
   private forward(event: BridgeEvent): void {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import * as vscode from 'vscode';
 import { decideFileLink, isInside } from './file-link-policy';
+import { describeSelectionLines } from './selection-lines';
 
 /** What the chat asks of the editor itself: open a file, insert code, copy text. */
 
@@ -55,7 +56,7 @@ export function selectionMessage(editor: vscode.TextEditor, instruction: string)
   const code = editor.document.getText(selection.isEmpty ? undefined : selection);
   if (!code.trim()) return undefined;
   const where = vscode.workspace.asRelativePath(editor.document.uri);
-  const lines = selection.isEmpty ? '' : ` lines ${selection.start.line + 1}-${selection.end.line + 1}`;
+  const lines = describeSelectionLines(selection.start, selection.end, selection.isEmpty);
   const fence = code.includes('```') ? '````' : '```';
   const ask = instruction.trim() || 'Look at this code.';
   return `${ask}\n\nFrom \`${where}\`${lines}:\n${fence}${editor.document.languageId}\n${code.replace(/\n$/, '')}\n${fence}`;

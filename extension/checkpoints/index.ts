@@ -20,8 +20,8 @@ export interface CheckpointFeatureDeps {
  */
 export interface CheckpointFeature {
   commands: Record<string, (...args: unknown[]) => unknown>;
-  /** A turn's action from the chat, on the current session. */
-  runOnTurn(turnId: string, action: 'undoTurn' | 'restoreToHere' | 'reviewChanges'): Promise<unknown>;
+  /** A turn's action from a chat, on its session (default: the current session). */
+  runOnTurn(turnId: string, action: 'undoTurn' | 'restoreToHere' | 'reviewChanges', sessionId?: string): Promise<unknown>;
   disposable: vscode.Disposable;
 }
 
@@ -79,8 +79,8 @@ export function createCheckpointFeature(d: CheckpointFeatureDeps): CheckpointFea
     [CHECKPOINT_COMMANDS.keepAll]: (uri: unknown) => actions.keepAll(uriOf(uri)),
     [CHECKPOINT_COMMANDS.undoAll]: (uri: unknown) => actions.report('undoing the changes', () => actions.undoAll(uriOf(uri))),
   };
-  const runOnTurn: CheckpointFeature['runOnTurn'] = async (turnId, action) => {
-    const sessionId = d.currentSessionId();
+  const runOnTurn: CheckpointFeature['runOnTurn'] = async (turnId, action, of) => {
+    const sessionId = of ?? d.currentSessionId();
     return sessionId ? commands[CHECKPOINT_COMMANDS[action]](sessionId, turnId) : undefined;
   };
   return { commands, runOnTurn, disposable: vscode.Disposable.from(onEvent, lenses, changes) };

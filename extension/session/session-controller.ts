@@ -15,6 +15,8 @@ export class SessionController {
     private readonly session: ActiveSession,
     private readonly live: LiveStatus,
     private readonly activity: ActivityTree,
+    /** The reasoning effort chosen for a session (sent with each message). */
+    private readonly effortFor: (sessionId: string) => string | undefined = () => undefined,
   ) {}
 
   /** A fresh read of the active session (empty when there is none). */
@@ -63,6 +65,21 @@ export class SessionController {
     }
   }
 
+  /** Add input to the active session's running turn; with no turn running it is sent as a message. */
+  async steer(text: string): Promise<{ sessionId: string; turnId: string }> {
+    const ref = this.session.current;
+    const turnId = ref ? this.live.activeTurn(ref.sessionId) : undefined;
+    if (!ref || !turnId) return this.sendMessage(text);
+    try {
+      await this.bridge.call('steerTurn', { params: { sessionId: ref.sessionId, turnId }, body: { input: text } });
+      return { sessionId: ref.sessionId, turnId };
+    } catch (error) {
+      // The turn ended meanwhile: the text becomes the next message.
+      if (error instanceof BridgeCallError && error.httpStatus === 409) return this.sendMessage(text);
+      throw error;
+    }
+  }
+
   /** Interrupt the active session's running turn; false when nothing was running. */
   async interrupt(): Promise<boolean> {
     const ref = this.session.current;
@@ -78,7 +95,8 @@ export class SessionController {
   }
 
   private async send(sessionId: string, text: string): Promise<{ sessionId: string; turnId: string }> {
-    const reply = await this.bridge.call<{ turnId: string }>('sendSessionMessage', { params: { sessionId }, body: { text } });
+    const effort = this.effortFor(sessionId);
+    const reply = await this.bridge.call<{ turnId: string }>('sendSessionMessage', { params: { sessionId }, body: { text, ...(effort ? { effort } : {}) } });
     return { sessionId, turnId: reply.turnId };
   }
 }

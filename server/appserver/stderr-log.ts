@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { redactSecrets } from './redact';
 
 /**
  * The runtime's stderr, kept in a bounded, rotated file: `<file>` is current, `<file>.1`
@@ -63,6 +64,30 @@ export class RotatingLog {
       if (!line.trim()) continue;
       this.tail.push(line.length > 500 ? line.slice(0, 500) + '…' : line);
       if (this.tail.length > this.tailLines) this.tail.shift();
+    }
+  }
+}
+
+// eslint-disable-next-line no-control-regex -- the escape character is exactly what is matched
+const ANSI_SGR = /\x1b\[[0-9;]*m/g;
+
+/** Whole lines of a byte stream, redacted, to a sink; a partial line waits for its end (bounded). */
+export class StderrEcho {
+  private partial = '';
+
+  constructor(private readonly sink: (line: string) => void, private readonly maxLine = 2000) {}
+
+  write(chunk: string | Buffer): void {
+    const lines = (this.partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'))).split('\n');
+    this.partial = lines.pop() ?? '';
+    if (this.partial.length > this.maxLine) {
+      lines.push(this.partial);
+      this.partial = '';
+    }
+    for (const line of lines) {
+      // Colour codes mean nothing in an Output channel.
+      const text = line.replace(/\r$/, '').replace(ANSI_SGR, '');
+      if (text.trim()) this.sink(redactSecrets(text.length > this.maxLine ? `${text.slice(0, this.maxLine)}…` : text));
     }
   }
 }

@@ -5,7 +5,7 @@ import { CLIENT_REQUEST_METHODS } from '../../protocol/generated/codex/methods';
 import { AppServerConnection, type ClientInfo, type RuntimeServerRequest } from './app-server-connection';
 import { spawnCodexAppServer, type CodexProcessOptions } from './codex-process';
 import type { InboundRuntimeMessage } from './jsonl-transport';
-import { RotatingLog } from './stderr-log';
+import { RotatingLog, StderrEcho } from './stderr-log';
 
 export type RuntimeState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
 
@@ -34,6 +34,11 @@ export type RuntimeHealth = {
 export interface SupervisorOptions extends CodexProcessOptions {
   clientInfo: ClientInfo;
   stderrLogFile: string;
+  /**
+   * Also hand each line of the runtime's stderr, secrets redacted, to a person (the
+   * editor's Output channel): the file alone is where nobody looks.
+   */
+  stderrEcho?: (line: string) => void;
   requestTimeoutMs?: number;
   initializeTimeoutMs?: number;
   /** How long a call made while the runtime is (re)starting waits for it. */
@@ -70,6 +75,7 @@ export class RuntimeSupervisor {
   /** Set by restart() so the exit it causes relaunches at once and does not count as a crash. */
   private manualRestartPending = false;
   private readonly stderr: RotatingLog;
+  private readonly stderrEcho: StderrEcho | undefined;
   private readonly stateEmitter = new Emitter<RuntimeState>();
   private readonly exitEmitter = new Emitter<RuntimeExit>();
   private readonly readyEmitter = new Emitter<{ restarted: boolean }>();
@@ -95,6 +101,10 @@ export class RuntimeSupervisor {
       ...options,
     };
     this.stderr = new RotatingLog(options.stderrLogFile);
+    if (options.stderrEcho) {
+      this.stderrEcho = new StderrEcho(options.stderrEcho);
+      options.stderrEcho(`the runtime's error output follows here (secrets redacted); in full: ${options.stderrLogFile}`);
+    }
   }
 
   /** The current (or last) runtime process's generation; server requests are tied to one. */
@@ -200,7 +210,10 @@ export class RuntimeSupervisor {
       return;
     }
     this.child = child;
-    child.stderr.on('data', (chunk: Buffer) => this.stderr.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr.write(chunk);
+      this.stderrEcho?.write(chunk);
+    });
     child.on('error', (error) => this.onChildGone(child, null, null, error));
     child.on('exit', (code, signal) => this.onChildGone(child, code, signal));
     const connection = new AppServerConnection(child, {

@@ -18,6 +18,7 @@ describe('editor front door (dist/server.js --stdio, real runtime)', function ()
   const events: Event[] = [];
   let refreshes = 0;
   let workspace: string;
+  let stderr = '';
 
   before(async function () {
     this.timeout(60_000);
@@ -28,8 +29,10 @@ describe('editor front door (dist/server.js --stdio, real runtime)', function ()
     writeCodexHome(path.join(root, 'codex-home'), fake.baseUrl);
     child = spawn(process.execPath, ['dist/server.js', '--stdio'], {
       env: { ...process.env, OPENAI_API_KEY: 'test-key', XDG_RUNTIME_DIR: path.join(root, 'run') },
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // The extension shows the bridge's stderr in its Output channel: keep it to check, pass it on.
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); process.stderr.write(chunk); });
     rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     rpc.onNotification('codex/event', (e: Event) => { events.push(e); });
     rpc.onRequest('workspace/codeLens/refresh', () => { refreshes++; return null; });
@@ -68,6 +71,11 @@ describe('editor front door (dist/server.js --stdio, real runtime)', function ()
     await assert.rejects(rpc.sendRequest('codex/readSession', { params: { sessionId: 'nope' } }), (e: { code: number; data: { httpStatus: number } }) => e.code === -32050 && e.data.httpStatus === 404);
     const info = await rpc.sendRequest('codex/info', {}) as { url: string; tokenFile: string };
     assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'the editor-launched bridge serves HTTP for the CLI and Python too');
+  });
+
+  it('puts the runtime\'s error output on its stderr (the Output channel), saying where the full file is', () => {
+    const logFile = path.join(root, 'data', 'logs', 'codex-stderr.log');
+    assert.ok(stderr.includes(`[codex] the runtime's error output follows here (secrets redacted); in full: ${logFile}`), stderr);
   });
 
   it('shows a pending file change as code lenses, previews it, and applies it when accepted', async () => {

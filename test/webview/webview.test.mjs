@@ -58,7 +58,7 @@ describe('chat webview (headless Chromium)', function () {
     assert.equal(await count('form[aria-label]'), 1);
     assert.equal(await count('[aria-live="polite"]'), 1);
     assert.equal(await count('.approval-card'), 1);
-    assert.match(await text('.approval-card'), /Run command: npm test/);
+    assert.match(await text('.approval-card'), /Run command\s+\$ npm test/); // the command once, below the summary (issue 13)
     assert.match(await text('.row-command.failed'), /npm run lint[\s\S]*exit 1/);
     assert.match(await text('.row-files'), /Edited 2 files[\s\S]*\+3[\s\S]*−2/);
     // Every control has an accessible name.

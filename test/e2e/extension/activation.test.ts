@@ -8,7 +8,7 @@ describe('activation', () => {
   it('declares no eager activation events', () => {
     const events = extension().packageJSON.activationEvents as string[];
     assert.ok(events.length > 0);
-    for (const e of events) assert.match(e, /^(onView|onCommand):codexManager\./, `unexpected activation event ${e}`);
+    for (const e of events) assert.match(e, /^(onView|onCommand|onWebviewPanel):codexManager\./, `unexpected activation event ${e}`);
   });
 
   it('is not active until a view or command needs it', () => {

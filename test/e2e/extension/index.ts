@@ -24,8 +24,12 @@ export async function run(): Promise<void> {
   await import('./activation.test');
   await import('./chat-flow.test');
   await import('./hostile-text.test');
+  await import('./editor-flaws.test');
+  await import('./sessions-view.test');
+  await import('./session-controls.test');
   await import('./bridge-crash.test');
   await import('./missing-codex.test');
+  await import('./codex-path.test');
   await new Promise<void>((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
   });
