@@ -67,15 +67,21 @@ export class Scenario {
     // Contributed containers appear once the extension host has scanned the extensions.
     const item = this.page.locator(`.activitybar .action-item:has(a[aria-label^=${cssString(label)}])`).first();
     await item.waitFor({ timeout });
-    // Clicking the container that is already showing would hide the side bar again. After a
-    // window reload the container can be the checked one while the side bar is hidden: then
-    // a click is what shows it.
+    // Clicking the container that is already showing would hide the side bar again, so click
+    // only while its title is not visible. Right after a window reload the workbench may
+    // still be restoring the side bar: a click can land just after it appeared and hide it,
+    // so look again and click again until the title stays visible.
     const title = this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRe(label), 'i') });
-    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '') || !(await title.isVisible())) {
+    const deadline = Date.now() + timeout;
+    while (!(await title.isVisible())) {
       await item.click();
       await this.#parkPointer(); // before the tooltip's hover delay runs out
+      try {
+        await title.waitFor({ timeout: 3000 });
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
     }
-    await title.waitFor();
     this.lap(`view container "${label}" shown`);
   }
 
