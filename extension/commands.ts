@@ -67,11 +67,7 @@ export function createCommands(d: CommandDeps): CommandTable {
         void vscode.window.showInformationMessage('Codex: start a session first.');
         return undefined;
       }
-      const reply: { status: string; suggestion?: string } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codex: drafting a reply…' }, () =>
-        d.bridge.call<{ status: string; suggestion?: string }>('suggestSessionRequest', { params: { sessionId }, body: {} }).catch((error: unknown) => {
-          if (error instanceof BridgeCallError && error.httpStatus === 409) return { status: 'no_context' };
-          throw error;
-        }));
+      const reply = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codex: drafting a reply…' }, () => d.sessions.suggestReply());
       if (!reply.suggestion) {
         void vscode.window.showInformationMessage(reply.status === 'no_context' ? 'Codex: the session has no messages to suggest from yet.' : 'Codex: the suggestion is still being drafted; try again in a moment.');
         return undefined;

@@ -34,6 +34,7 @@ export const WebviewRequestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('interrupt'), params: z.object({}).optional() }),
   /** More input for the running turn (steerTurn). */
   z.object({ method: z.literal('steer'), params: z.object({ text: z.string().min(1) }) }),
+  z.object({ method: z.literal('suggestReply'), params: z.object({}).optional() }),
   z.object({ method: z.literal('decideApproval'), params: z.object({ approvalId: z.string(), decision: z.enum(['accept', 'decline', 'cancel']), scope: z.enum(['turn', 'session']).optional() }) }),
   z.object({ method: z.literal('openDiff'), params: z.object({ approvalId: z.string(), path: z.string() }) }),
   /** A file change already in the transcript (no pending approval): the item's own unified diff for that path. */

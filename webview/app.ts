@@ -64,6 +64,10 @@ export class App {
       interrupt: () => void this.request('interrupt', {}),
       saveDraft: (text) => this.host.saveViewState({ draft: text }),
       focusTranscript: () => this.transcript.focusLatest(),
+      suggest: async () => {
+        const reply = await this.request('suggestReply', {}, true) as { suggestion?: unknown } | undefined;
+        return typeof reply?.suggestion === 'string' && reply.suggestion.trim() ? reply.suggestion : null;
+      },
     }, typeof draft === 'string' ? draft : '');
 
     this.controls = new ControlsBar({

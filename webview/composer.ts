@@ -11,6 +11,8 @@ export interface ComposerActions {
   saveDraft(text: string): void;
   /** Alt+Up: into the transcript, at the newest message. */
   focusTranscript(): void;
+  /** A suggested next message (the bridge's suggest-request), or null with nothing to suggest. */
+  suggest(): Promise<string | null>;
 }
 
 const MAX_ROWS_SHARE = 0.4; // the textarea grows up to 40% of the view, then scrolls
@@ -25,6 +27,7 @@ export class Composer {
   readonly el: HTMLFormElement;
   readonly input: HTMLTextAreaElement;
   private readonly send: HTMLButtonElement;
+  private readonly suggestButton: HTMLButtonElement;
   private readonly stop: HTMLButtonElement;
   private readonly hint: HTMLElement;
   private running = false;
@@ -39,11 +42,12 @@ export class Composer {
     });
     this.input.value = draft;
     this.send = h('button', { type: 'submit', class: 'icon-button send', 'aria-label': 'Send message (Enter)', title: 'Send (Enter)' }, icon('send'));
+    this.suggestButton = h('button', { type: 'button', class: 'icon-button suggest', 'aria-label': 'Suggest a reply', title: 'Suggest a reply (editable before it is sent)' }, icon('sparkle'));
     this.stop = h('button', { type: 'button', class: 'icon-button stop', 'aria-label': 'Stop the running turn (Escape)', title: 'Stop (Escape)', hidden: true }, icon('debug-stop'));
     this.hint = h('span', { id: 'composer-hint', class: 'composer-hint' });
     this.el = h('form', { class: 'composer', 'aria-label': 'Message Codex' },
       h('label', { for: 'composer-input', class: 'visually-hidden' }, 'Message to Codex'),
-      h('div', { class: 'composer-box' }, this.input, h('div', { class: 'composer-actions' }, this.stop, this.send)),
+      h('div', { class: 'composer-box' }, this.input, h('div', { class: 'composer-actions' }, this.suggestButton, this.stop, this.send)),
       this.hint);
     this.el.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -52,6 +56,7 @@ export class Composer {
     this.input.addEventListener('keydown', (e) => this.onKeydown(e));
     this.input.addEventListener('input', () => this.onInput());
     this.stop.addEventListener('click', () => this.actions.interrupt());
+    this.suggestButton.addEventListener('click', () => void this.suggest());
     this.updateHint();
     queueMicrotask(() => this.autosize());
   }
@@ -98,6 +103,28 @@ export class Composer {
     this.autosize();
     clearTimeout(this.draftTimer);
     this.draftTimer = setTimeout(() => this.actions.saveDraft(this.input.value), 250);
+  }
+
+  /** Fills the (empty) box with a suggested reply to edit and send; never overwrites a draft. */
+  private async suggest(): Promise<void> {
+    if (this.suggestButton.disabled) return;
+    this.suggestButton.disabled = true;
+    this.hint.textContent = 'Drafting a suggestion…';
+    try {
+      const text = await this.actions.suggest();
+      if (text && !this.input.value.trim()) {
+        this.input.value = text;
+        this.autosize();
+        this.actions.saveDraft(text);
+      }
+      this.updateHint();
+      if (!text) this.hint.textContent = 'Nothing to suggest yet: the session needs a message first, or the draft is still being written.';
+      this.input.focus();
+    } catch {
+      this.updateHint();
+    } finally {
+      this.suggestButton.disabled = false;
+    }
   }
 
   /** Enter: send, or steer the running turn; Alt+Enter while it runs: queue a follow-up. */

@@ -27,6 +27,8 @@ export function chatRequestHandler(d: ChatRequestDeps): (request: WebviewRequest
         return d.sessions.sendMessage(request.params.text);
       case 'steer':
         return d.sessions.steer(request.params.text);
+      case 'suggestReply':
+        return d.sessions.suggestReply();
       case 'interrupt':
         return { interrupted: await d.sessions.interrupt() };
       case 'decideApproval': {

@@ -80,6 +80,20 @@ export class SessionController {
     }
   }
 
+  /**
+   * A suggested next request for the active session (the bridge's suggest_request job, with
+   * its deadline and fallback): `suggestion` is absent when there is nothing to suggest from
+   * yet (`no_context`) or the draft is still being written (`queued`).
+   */
+  async suggestReply(): Promise<{ status: string; suggestion?: string }> {
+    const ref = this.session.current;
+    if (!ref) return { status: 'no_context' };
+    return this.bridge.call<{ status: string; suggestion?: string }>('suggestSessionRequest', { params: { sessionId: ref.sessionId }, body: {} }).catch((error: unknown) => {
+      if (error instanceof BridgeCallError && error.httpStatus === 409) return { status: 'no_context' };
+      throw error;
+    });
+  }
+
   /** Interrupt the active session's running turn; false when nothing was running. */
   async interrupt(): Promise<boolean> {
     const ref = this.session.current;
