@@ -75,7 +75,17 @@ export async function connectSharedBridge(launch: SharedBridgeLaunch, clientVers
       await sleep(100 * Math.max(1, spawns));
       continue;
     }
-    const answer = await handshake(socket, { type: 'hello', token: readToken(launch.dataDir), version: clientVersion, replaceOlder });
+    let answer: EditorWelcome | EditorRefused;
+    try {
+      answer = await handshake(socket, { type: 'hello', token: readToken(launch.dataDir), version: clientVersion, replaceOlder });
+    } catch (error) {
+      // The bridge died while we connected (a reconnect right after it was killed lands in
+      // the dying listener's backlog and is reset): look again; with no listener left, the
+      // next attempt starts one.
+      lastError = error;
+      await sleep(100);
+      continue;
+    }
     if (answer.type === 'welcome') {
       if (answer.outdated) log(`the running bridge ${answer.version} is older than ${clientVersion} but busy; it is replaced once idle`);
       return { socket, welcome: answer, started };
