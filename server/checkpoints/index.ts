@@ -24,5 +24,5 @@ export async function openCheckpoints(store: Store, events: EventLog, options: P
     events.append('checkpoint_failed', null, { message: error instanceof Error ? error.message : String(error) });
   });
   events.subscribe((event) => recorder.observe(event));
-  return { service: new CheckpointService(docs, events), recorder };
+  return { service: new CheckpointService(docs, events, (threadId) => recorder.settled(threadId)), recorder };
 }

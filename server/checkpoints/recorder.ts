@@ -70,6 +70,14 @@ export class CheckpointRecorder {
     while (this.chains.size) await Promise.allSettled([...this.chains.values()]);
   }
 
+  /**
+   * Resolves when what the thread's notifications so far started is recorded: a client that
+   * heard `turn/completed` and asks for the turn's diff at once must see its after-state.
+   */
+  async settled(threadId: string): Promise<void> {
+    for (let chain = this.chains.get(threadId); chain; chain = this.chains.get(threadId)) await chain;
+  }
+
   /** Per thread, one write at a time in notification order (a completion never overtakes its snapshot). */
   private readonly chains = new Map<string, Promise<void>>();
 

@@ -27,9 +27,15 @@ export type RestoreResult = {
 
 /** What clients ask of checkpoints: list, diff against the working tree, restore (turn, file, hunk, to before). */
 export class CheckpointService {
-  constructor(private readonly docs: CheckpointDocs, private readonly events: EventLog) {}
+  constructor(
+    private readonly docs: CheckpointDocs,
+    private readonly events: EventLog,
+    /** Waits for the recorder to finish what the thread's notifications so far started. */
+    private readonly settled: (threadId: string) => Promise<void> = async () => undefined,
+  ) {}
 
-  list(threadId: string) {
+  async list(threadId: string) {
+    await this.settled(threadId);
     return (this.docs.read(threadId)?.checkpoints ?? []).map((c) => ({
       turnId: c.turnId, ordinal: c.ordinal, createdAt: c.createdAt, completedAt: c.completedAt, restoredAt: c.restoredAt,
       files: c.files.map((f) => ({ path: f.path, change: changeOf(f), restorable: !f.before.tooLarge })),
@@ -37,6 +43,7 @@ export class CheckpointService {
   }
 
   async diff(threadId: string, turnId: string, onlyPath?: string) {
+    await this.settled(threadId);
     const checkpoint = this.checkpoint(threadId, turnId);
     const records = onlyPath === undefined ? checkpoint.files : checkpoint.files.filter((f) => f.path === onlyPath);
     if (onlyPath !== undefined && records.length === 0) throw new BridgeError('not_found', `turn ${turnId} did not change ${onlyPath}`);
@@ -57,6 +64,7 @@ export class CheckpointService {
   }
 
   async restore(threadId: string, turnId: string, opts: { scope?: Scope; path?: string; force?: boolean }, actor: string): Promise<RestoreResult> {
+    await this.settled(threadId);
     const scope = opts.scope ?? 'turn';
     const checkpoint = this.checkpoint(threadId, turnId);
     if (scope === 'file') {
@@ -85,6 +93,7 @@ export class CheckpointService {
   }
 
   async restoreHunk(threadId: string, turnId: string, file: string, hunkIndex: number, actor: string): Promise<RestoreResult> {
+    await this.settled(threadId);
     const record = this.checkpoint(threadId, turnId).files.find((f) => f.path === file);
     if (!record) throw new BridgeError('not_found', `turn ${turnId} did not change ${file}`);
     if (!record.after || record.before.tooLarge || record.after.tooLarge) throw new CheckpointConflict([{ path: file, reason: 'the turn\'s change to this file was not fully recorded' }]);

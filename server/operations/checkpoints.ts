@@ -22,7 +22,7 @@ export function checkpointHandlers(s: BridgeServices): HandlersFor<typeof CHECKP
   return {
     async listSessionCheckpoints({ params }) {
       if (!s.sessions.exists(params.sessionId)) return missing(params.sessionId);
-      return { status: 200, body: { data: s.checkpoints.list(s.sessions.threadIdOf(params.sessionId)) } };
+      return { status: 200, body: { data: await s.checkpoints.list(s.sessions.threadIdOf(params.sessionId)) } };
     },
     async diffSessionCheckpoint({ params, query }) {
       if (!s.sessions.exists(params.sessionId)) return missing(params.sessionId);
