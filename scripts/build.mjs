@@ -21,7 +21,9 @@ const minify = args.has('--minify');
 
 const node = { platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
 const entries = [
-  { name: 'server', src: 'server/main.ts', ...node },
+  // BullMQ and ioredis (the Redis queue engine) are their own bundle, read only with --redis.
+  { name: 'server', src: 'server/main.ts', ...node, external: ['vscode', 'bullmq', 'ioredis'] },
+  { name: 'queue-libs', src: 'server/queue/bullmq-libs-entry.ts', ...node },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
   // Each agent extension module runs in a worker thread started from this file.
   { name: 'extension-worker', src: 'server/extensions/module-worker.ts', ...node },

@@ -22,6 +22,9 @@ Options (environment variable in brackets):
   --unlock-defaults      unlock them again (the lock is stored in the data dir)
   --allow-host <name>    also answer to this Host name (repeatable)
   --allow-origin <url>   also accept browser requests from this origin (repeatable)
+  --redis <url>          run background jobs on BullMQ with this Redis, shared by every
+                         bridge given the same URL (default: the embedded queue)
+                                                                     [CODEX_MANAGER_REDIS_URL]
   -h, --help             show this help
 `;
 
@@ -40,6 +43,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       allowedHosts: [],
       allowedOrigins: [],
       ...(init.workspaceFolder ? { sessionCwd: init.workspaceFolder } : {}),
+      ...((init.redisUrl ?? env.CODEX_MANAGER_REDIS_URL) ? { redisUrl: init.redisUrl ?? env.CODEX_MANAGER_REDIS_URL } : {}),
     }, env));
     return new Promise<number>(() => undefined); // the connection's exit handler ends the process
   }
@@ -58,6 +62,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' },
         'lock-defaults': { type: 'string' }, 'unlock-defaults': { type: 'boolean' },
         'allow-host': { type: 'string', multiple: true }, 'allow-origin': { type: 'string', multiple: true },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -78,6 +83,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const codexPath = values['codex-path'] ?? env.CODEX_BIN;
   const codexHome = values['codex-home'] ?? env.CODEX_HOME;
   const tokenFile = values['token-file'] ?? env.CODEX_MANAGER_TOKEN_FILE;
+  const redisUrl = values.redis ?? env.CODEX_MANAGER_REDIS_URL;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    process.stderr.write(`codex-manager serve: --redis must be a redis:// or rediss:// URL\n`);
+    return 2;
+  }
   const running = await startBridgeStack({
     mode: 'serve',
     host: values.host ?? env.CODEX_MANAGER_HOST ?? '127.0.0.1',
@@ -86,6 +96,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     ...(codexPath ? { codexPath } : {}),
     ...(codexHome ? { codexHome } : {}),
     ...(tokenFile ? { tokenFile } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
     demo: values.demo ? 'on' : values['no-demo'] ? 'off' : 'auto',
     allowedHosts: values['allow-host'] ?? [],
     allowedOrigins: values['allow-origin'] ?? [],

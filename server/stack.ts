@@ -26,6 +26,8 @@ export interface StackOptions {
   sessionCwd?: string;
   /** See BridgeOptions.lockDefaults. */
   lockDefaults?: string | null;
+  /** Background jobs on BullMQ with this Redis, shared with every bridge using it (default: the embedded queue). */
+  redisUrl?: string;
 }
 
 export interface RunningBridge {
@@ -74,6 +76,7 @@ export async function startBridgeStack(opts: StackOptions, env: NodeJS.ProcessEn
     ...(codexHome ? { codexHome } : {}),
     runtimeEnv,
     ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+    ...(opts.redisUrl ? { orchestrator: { redisUrl: opts.redisUrl } } : {}),
     extensions: { ...extensionOptionsFromEnv(env), workspaceAgentsDir: path.join(opts.sessionCwd ?? process.cwd(), 'agents') },
     sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },
   });

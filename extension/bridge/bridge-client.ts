@@ -140,6 +140,7 @@ export class BridgeClient implements vscode.Disposable {
         ...((settings.codexHome ?? process.env.CODEX_HOME) ? { codexHome: settings.codexHome ?? process.env.CODEX_HOME } : {}),
         ...(vscode.workspace.workspaceFolders?.[0] ? { workspaceFolder: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
         demo: settings.demoModel,
+        ...((settings.redisUrl ?? process.env.CODEX_MANAGER_REDIS_URL) ? { redisUrl: settings.redisUrl ?? process.env.CODEX_MANAGER_REDIS_URL } : {}),
       },
       initializationFailedHandler: (error) => {
         this.log(`the bridge failed to initialize: ${String(error)}`);

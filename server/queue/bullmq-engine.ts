@@ -12,7 +12,8 @@
  * of the jobs it enqueued to its own listeners, and resolves waiters for any job.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Job, Queue, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
+import { loadBullmqLibs } from './bullmq-libs';
 import { toRecord, BULL_PRIORITY, type BullJobData, type JobMeta } from './bullmq-records';
 import { closeConnections, guarded, isConnectionError, keysFor, openConnections, redactRedisUrl, type EngineKeys, type RedisConnections } from './bullmq-redis';
 import { JobRunner, RetryLater, type RunnerDeps } from './bullmq-runner';
@@ -82,6 +83,7 @@ export class BullmqQueueEngine implements QueueEngine {
     const conns = openConnections(this.opts.redisUrl);
     this.conns = conns;
     const keepAge = Math.ceil(this.limits.retainTerminalMs / 1000);
+    const { Queue } = loadBullmqLibs().bullmq;
     this.queue = new Queue<BullJobData>(this.queueName, {
       connection: conns.commands, prefix: this.prefix,
       defaultJobOptions: { removeOnComplete: { age: keepAge }, removeOnFail: { age: keepAge } },
@@ -267,6 +269,7 @@ export class BullmqQueueEngine implements QueueEngine {
       random: this.opts.random ?? Math.random,
     });
     const runner = this.runner;
+    const { Worker } = loadBullmqLibs().bullmq;
     this.worker = new Worker<BullJobData>(this.queueName, (job, token) => runner.process(job, token), {
       connection: conns.worker, prefix: this.prefix, concurrency: this.limits.globalConcurrency,
       lockDuration: lockMs, stalledInterval: this.opts.stalledIntervalMs ?? 30_000, maxStalledCount: 10,
@@ -393,7 +396,7 @@ export class BullmqQueueEngine implements QueueEngine {
   }
 
   private async bullJob(jobId: string): Promise<Job<BullJobData> | undefined> {
-    return Job.fromId<BullJobData>(this.queue!, jobId);
+    return loadBullmqLibs().bullmq.Job.fromId<BullJobData>(this.queue!, jobId);
   }
 
   private async recordOf(job: Job<BullJobData>): Promise<JobRecord | null> {

@@ -8,7 +8,8 @@
  * `subscriber` carries the pub/sub channels. ioredis reconnects all three by itself, so
  * the queue recovers without the bridge doing anything when Redis comes back.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadBullmqLibs } from './bullmq-libs';
 import { QueueError } from './types';
 
 /** Reconnect quickly at first, then every 2 s at most: Redis coming back is noticed within seconds. */
@@ -21,6 +22,7 @@ export interface RedisConnections {
 }
 
 export function openConnections(url: string): RedisConnections {
+  const { Redis } = loadBullmqLibs().ioredis;
   const base: RedisOptions = { retryStrategy, lazyConnect: false, connectionName: 'codex-manager-queue' };
   const commands = new Redis(url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const worker = new Redis(url, { ...base, maxRetriesPerRequest: null });

@@ -15,7 +15,7 @@
  * - timeouts and cancel through the job's AbortSignal, interrupting the worker turn.
  */
 import { randomUUID } from 'node:crypto';
-import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BullJobData, JobMeta } from './bullmq-records';
 import type { EngineKeys } from './bullmq-redis';
@@ -30,12 +30,22 @@ export class RetryLater extends Error {
   }
 }
 
-/** Thrown to BullMQ for a final failure; `code` is also in the meta hash. */
-export class FinalFailure extends UnrecoverableError {
+/** Thrown to BullMQ for a final failure (BullMQ knows it by its name: no retry); `code` is also in the meta hash. */
+export class FinalFailure extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
+    this.name = 'UnrecoverableError';
   }
 }
+
+/** BullMQ's "the job was moved by the processor" errors, known by name (the classes live in the lazily loaded library). */
+class Moved extends Error {
+  constructor(name: 'DelayedError' | 'WaitingError') {
+    super(name);
+    this.name = name;
+  }
+}
+const MOVED_OR_FINAL = new Set(['DelayedError', 'WaitingError', 'UnrecoverableError']);
 
 export interface LocalAttempt {
   controller: AbortController;
@@ -197,7 +207,7 @@ export class JobRunner {
   }
 
   private async failed(job: Job<BullJobData>, token: string | undefined, definition: AnyJobDefinition, metaKey: string, error: unknown): Promise<never> {
-    if (error instanceof DelayedError || error instanceof WaitingError || error instanceof UnrecoverableError) throw error;
+    if (error instanceof Error && MOVED_OR_FINAL.has(error.name)) throw error;
     const failure = toFailure(error);
     const { commands } = this.d;
     if (this.d.isStopping() && failure.code === 'interrupted_by_restart') {
@@ -205,7 +215,7 @@ export class JobRunner {
       // rather than waiting for stalled-job detection. The attempt counts.
       await commands.hset(metaKey, { errorCode: 'interrupted_by_restart', error: 'interrupted_by_restart: the bridge stopped while this job ran', threadId: '', turnId: '' });
       await job.moveToWait(token);
-      throw new WaitingError();
+      throw new Moved('WaitingError');
     }
     const cancelRequested = await commands.hget(metaKey, 'cancelRequestedAt');
     if (cancelRequested || failure.code === 'canceled') return this.finalFailure(metaKey, 'canceled', failure.message.replace(/^canceled: /, ''));
@@ -229,7 +239,7 @@ export class JobRunner {
   private async later(job: Job<BullJobData>, token: string | undefined): Promise<never> {
     const jitter = Math.floor(this.d.random() * this.d.busyDelayMs);
     await job.moveToDelayed(Date.now() + this.d.busyDelayMs + jitter, token);
-    throw new DelayedError();
+    throw new Moved('DelayedError');
   }
 
   private interrupt(attempt: LocalAttempt): void {

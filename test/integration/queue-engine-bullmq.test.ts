@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BullmqQueueEngine, type BullmqEngineOptions } from '../../server/queue/bullmq-engine';
-import { type JobError, QueueError, type AnyJobDefinition, type QueueEngine, type QueueEvent } from '../../server/queue';
+import { type JobError, QueueError, type AnyJobDefinition, type QueueEvent } from '../../server/queue';
 import { def, queueEngineSuite, type EngineHarness } from '../support/queue-engine-suite';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../support/redis-server';
 
@@ -58,9 +58,15 @@ describe('queue engine: BullMQ on redis-server', function () {
     it('cancel on one bridge stops the job running on another', async () => {
       const a = await make([def({ type: 'w' })], { runJobs: false });
       let aborted: unknown;
-      const b = await make([def({ type: 'w', cancel: { strategy: 'mark_canceled', gracefulWaitMs: 2000 }, run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { aborted = ctx.signal.reason; reject(ctx.signal.reason); })) })]);
+      let started!: () => void;
+      const running = new Promise<void>((r) => { started = r; });
+      const b = await make([def({ type: 'w', cancel: { strategy: 'mark_canceled', gracefulWaitMs: 2000 }, run: (ctx) => new Promise((_, reject) => {
+        started();
+        ctx.signal.addEventListener('abort', () => { aborted = ctx.signal.reason; reject(ctx.signal.reason); });
+      }) })]);
       const { job } = await a.enqueue({ type: 'w', projectId: 'p', payload: {} });
-      for (let i = 0; i < 200 && (await a.get(job.id))?.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+      await running;
+      assert.equal((await a.get(job.id))?.state, 'running');
       const canceled = await a.cancel(job.id, 'user');
       assert.equal(canceled.job?.state, 'canceled');
       assert.equal((aborted as JobError).code, 'canceled');
@@ -84,7 +90,7 @@ describe('queue engine: BullMQ on redis-server', function () {
     afterEach(async () => { await redis.start().catch(() => undefined); await stopAll(); });
 
     it('answers 503 on queue operations while Redis is away, and recovers by itself', async () => {
-      const e: QueueEngine & { describe(): { redis: { reachable: boolean } } } = await make([def({ type: 't' })]);
+      const e = await make([def({ type: 't' })]);
       const first = await e.enqueue({ type: 't', projectId: 'p', payload: {} });
       await e.waitForTerminal(first.job.id, 5000);
       assert.equal(e.describe().redis.reachable, true);
