@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ApprovalActions } from './approvals/approval-actions';
 import type { BridgeClient } from './bridge/bridge-client';
-import { describeError } from './bridge/errors';
+import { jobIdOf } from './activity/jobs-model';
+import { BridgeCallError, describeError } from './bridge/errors';
 import { selectionMessage } from './chat/editor-actions';
 import { COMMANDS, LENS_COMMANDS } from './ids';
 import type { SessionController } from './session/session-controller';
@@ -11,6 +12,7 @@ export interface CommandDeps {
   sessions: SessionController;
   approvals: ApprovalActions;
   revealChat: () => Promise<void>;
+  currentSessionId: () => string | undefined;
 }
 
 export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
@@ -43,6 +45,40 @@ export function createCommands(d: CommandDeps): CommandTable {
       if (!message?.trim()) return undefined;
       return report('sending', () => d.sessions.sendMessage(message))();
     },
+
+    // Tool Activity's inline action on an active background job.
+    [COMMANDS.cancelJob]: async (node?: unknown) => {
+      const jobId = jobIdOf(node);
+      if (!jobId) return undefined;
+      return report('canceling the job', async () => {
+        await d.bridge.call('cancelOrchestratorJob', { params: { jobId }, body: {} }).catch((error: unknown) => {
+          if (!(error instanceof BridgeCallError && error.httpStatus === 409)) throw error; // it just finished
+        });
+        return jobId;
+      })();
+    },
+
+    // A suggested next request (the bridge's suggest_request job), editable before it is sent.
+    [COMMANDS.suggestReply]: report('suggesting a reply', async () => {
+      const sessionId = d.currentSessionId();
+      if (!sessionId) {
+        void vscode.window.showInformationMessage('Codex: start a session first.');
+        return undefined;
+      }
+      const reply: { status: string; suggestion?: string } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codex: drafting a reply…' }, () =>
+        d.bridge.call<{ status: string; suggestion?: string }>('suggestSessionRequest', { params: { sessionId }, body: {} }).catch((error: unknown) => {
+          if (error instanceof BridgeCallError && error.httpStatus === 409) return { status: 'no_context' };
+          throw error;
+        }));
+      if (!reply.suggestion) {
+        void vscode.window.showInformationMessage(reply.status === 'no_context' ? 'Codex: the session has no messages to suggest from yet.' : 'Codex: the suggestion is still being drafted; try again in a moment.');
+        return undefined;
+      }
+      const text = await vscode.window.showInputBox({ title: 'Suggested reply', prompt: 'Edit it, then press Enter to send', value: reply.suggestion, ignoreFocusOut: true });
+      if (!text?.trim()) return undefined;
+      await d.sessions.sendMessage(text);
+      return text;
+    }),
 
     [COMMANDS.sendSelection]: async () => {
       const editor = vscode.window.activeTextEditor;

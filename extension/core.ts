@@ -48,7 +48,7 @@ export function createCore(context: vscode.ExtensionContext, shell: Shell): Core
   });
   const revealChat = () => chat.reveal();
   const notifier = new ApprovalNotifier(bridge, approvals, () => chat.visible, revealChat);
-  const commands = createCommands({ bridge, sessions, approvals, revealChat });
+  const commands = createCommands({ bridge, sessions, approvals, revealChat, currentSessionId: () => session.current?.sessionId });
 
   const reloadViews = () => {
     void chat.refresh();

@@ -15,6 +15,7 @@ const loadStart = typeof __codexLoadStart === 'number' ? __codexLoadStart : perf
 /** Commands whose work lives in the core; registered here as proxies that load it. */
 const CORE_COMMANDS = [
   COMMANDS.newSession, COMMANDS.sendMessage, COMMANDS.sendSelection, COMMANDS.interrupt, COMMANDS.restartRuntime,
+  COMMANDS.cancelJob, COMMANDS.suggestReply,
   ...Object.values(LENS_COMMANDS),
 ];
 

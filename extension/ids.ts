@@ -16,6 +16,8 @@ export const COMMANDS = {
   restartRuntime: 'codexManager.restartRuntime',
   showLog: 'codexManager.showLog',
   showChat: 'codexManager.showChat',
+  cancelJob: 'codexManager.cancelJob',
+  suggestReply: 'codexManager.suggestReply',
 } as const;
 
 /** Code lens commands; the bridge names them in its lenses (server/transports/editor/code-lenses.ts). */

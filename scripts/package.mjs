@@ -42,7 +42,7 @@ if (!nodeForVsce) {
 fs.rmSync(out, { force: true });
 const stage = path.join(root, '.tmp', 'vsix-stage');
 fs.rmSync(stage, { recursive: true, force: true });
-for (const entry of ['package.json', '.vscodeignore', 'LICENSE', 'extension/README.md', 'dist', 'media']) {
+for (const entry of ['package.json', '.vscodeignore', 'LICENSE', 'extension/README.md', 'dist', 'media', 'agents/supervisor']) {
   if (fs.existsSync(path.join(root, entry))) fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
 }
 run(nodeForVsce, [

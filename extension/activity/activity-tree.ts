@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import { ActivityModel, type ActivityEvent, type ActivityItem, type ActivityStatus, type ActivityTurn } from './activity-model';
+import { JobsModel, type BackgroundJob } from './jobs-model';
 
-type Node = { kind: 'turn'; turn: ActivityTurn } | { kind: 'item'; item: ActivityItem; turn: ActivityTurn };
+type Node = { kind: 'turn'; turn: ActivityTurn } | { kind: 'item'; item: ActivityItem; turn: ActivityTurn } | { kind: 'jobs' } | { kind: 'job'; job: BackgroundJob };
+
+/** `viewItem` of a job that can still be canceled (package.json menus use it). */
+export const ACTIVE_JOB_CONTEXT = 'codexJob.active';
 
 const STATUS_ICON: Record<ActivityStatus, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('loading~spin'),
@@ -26,6 +30,7 @@ const KIND_TEXT: Record<ActivityItem['kind'], string> = {
  */
 export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly model = new ActivityModel();
+  private readonly jobs = new JobsModel();
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private view: vscode.TreeView<Node> | undefined;
@@ -41,6 +46,7 @@ export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   reset(sessionId: string | null, title: string, history: Parameters<ActivityModel['reset']>[1] = {}): void {
     this.sessionTitle = title;
     this.model.reset(sessionId, history);
+    this.jobs.reset(sessionId);
     this.scheduleRefresh(0);
   }
 
@@ -52,17 +58,36 @@ export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   apply(event: ActivityEvent): void {
-    if (this.model.apply(event)) this.scheduleRefresh(50);
+    const turns = this.model.apply(event);
+    const jobs = this.jobs.apply(event);
+    if (turns || jobs) this.scheduleRefresh(50);
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return [...this.model.list()].reverse().map((turn) => ({ kind: 'turn', turn }));
+    if (!node) {
+      const turns: Node[] = [...this.model.list()].reverse().map((turn) => ({ kind: 'turn', turn }));
+      return this.jobs.list().length ? [{ kind: 'jobs' }, ...turns] : turns;
+    }
+    if (node.kind === 'jobs') return this.jobs.list().map((job) => ({ kind: 'job', job }));
     if (node.kind === 'turn') return node.turn.items.map((item) => ({ kind: 'item', item, turn: node.turn }));
     return [];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'jobs') return this.jobsItem();
+    if (node.kind === 'job') return jobTreeItem(node.job);
     return node.kind === 'turn' ? this.turnItem(node.turn) : itemTreeItem(node.item, node.turn);
+  }
+
+  private jobsItem(): vscode.TreeItem {
+    const jobs = this.jobs.list();
+    const active = jobs.filter((j) => j.state === 'queued' || j.state === 'running').length;
+    const t = new vscode.TreeItem('Background jobs', vscode.TreeItemCollapsibleState.Expanded);
+    t.id = 'jobs';
+    t.iconPath = new vscode.ThemeIcon(active ? 'sync~spin' : 'server-process');
+    t.description = active ? `${active} active` : `${jobs.length} finished`;
+    t.accessibilityInformation = { label: `Background jobs: ${active} active, ${jobs.length - active} finished` };
+    return t;
   }
 
   dispose(): void {
@@ -102,6 +127,26 @@ export class ActivityTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.view.message = !this.model.sessionId ? 'Start a session in the Chat view to see what Codex runs and changes.'
       : this.model.list().length === 0 ? 'No turns in this session yet.' : undefined;
   }
+}
+
+const JOB_ICON: Record<BackgroundJob['state'], vscode.ThemeIcon> = {
+  queued: new vscode.ThemeIcon('clock'),
+  running: STATUS_ICON.running,
+  completed: STATUS_ICON.completed,
+  failed: STATUS_ICON.failed,
+  canceled: STATUS_ICON.interrupted,
+};
+
+function jobTreeItem(job: BackgroundJob): vscode.TreeItem {
+  const t = new vscode.TreeItem(job.jobType.replace(/_/g, ' '), vscode.TreeItemCollapsibleState.None);
+  t.id = `job:${job.jobId}`;
+  t.iconPath = JOB_ICON[job.state];
+  t.description = [job.state, job.phase?.replace(/_/g, ' ')].filter(Boolean).join(' · ');
+  t.tooltip = job.error ? `${job.jobType} (${job.state}): ${job.error}` : `${job.jobType} (${job.state}), job ${job.jobId}`;
+  // Cancel (an inline action in package.json menus) while the job can still be stopped.
+  t.contextValue = job.state === 'queued' || job.state === 'running' ? ACTIVE_JOB_CONTEXT : 'codexJob.done';
+  t.accessibilityInformation = { label: `Background job ${job.jobType}, ${job.state}` };
+  return t;
 }
 
 function itemTreeItem(item: ActivityItem, turn: ActivityTurn): vscode.TreeItem {

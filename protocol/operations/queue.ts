@@ -60,7 +60,7 @@ export const OrchestratorJobSchema = z.looseObject({
   cancelRequestedAt: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
   lastAttemptAt: z.string().nullable(),
-  runningContext: z.looseObject({ threadId: z.string().nullable(), turnId: z.string().nullable() }),
+  runningContext: z.looseObject({ threadId: z.string().nullable(), turnId: z.string().nullable() }).meta({ id: 'OrchestratorJobRunningContext' }),
   progress: z.record(z.string(), z.unknown()).nullable().optional().describe('Last progress the worker reported (bridge extension)'),
 }).meta({ id: 'OrchestratorJob' });
 
@@ -192,10 +192,12 @@ export const AgentExtensionModuleSchema = z.looseObject({
   manifestPath: z.string().nullable(),
   entrypointPath: z.string(),
   events: z.array(z.string()),
-  origin: z.looseObject({ type: z.enum(['repo_local', 'installed_package', 'configured_root']), path: z.string() }),
-  compatibility: z.looseObject({ status: z.string(), reasons: z.array(z.string()) }),
-  capabilities: z.looseObject({ events: z.array(z.string()), actions: z.array(z.string()) }),
-  trust: z.looseObject({ mode: z.enum(['disabled', 'warn', 'enforced']), status: z.enum(['accepted', 'accepted_with_warnings', 'denied']), warnings: z.array(z.string()), errors: z.array(z.string()) }),
+  origin: z.looseObject({ type: z.enum(['repo_local', 'installed_package', 'configured_root']), path: z.string() }).meta({ id: 'AgentExtensionOrigin' }),
+  compatibility: z.looseObject({ status: z.string(), reasons: z.array(z.string()) }).meta({ id: 'AgentExtensionCompatibility' }),
+  capabilities: z.looseObject({ events: z.array(z.string()), actions: z.array(z.string()) }).meta({ id: 'AgentExtensionCapabilities' }),
+  trust: z.looseObject({
+    mode: z.enum(['disabled', 'warn', 'enforced']), status: z.enum(['accepted', 'accepted_with_warnings', 'denied']), warnings: z.array(z.string()), errors: z.array(z.string()),
+  }).meta({ id: 'AgentExtensionTrust' }),
   diagnostics: z.array(z.string()),
   isolation: z.literal('worker_thread').optional().describe('Each module runs in its own worker thread (bridge extension)'),
   restarts: z.number().optional().describe('How often the module\'s thread was restarted after a handler timeout or crash (bridge extension)'),
@@ -207,7 +209,7 @@ const ReloadErrorSchema = z.looseObject({
   reloadId: z.string(),
   message: z.string(),
   snapshotVersion: z.string(),
-  errors: z.array(z.looseObject({ extension: z.string(), code: z.string(), message: z.string() })),
+  errors: z.array(z.looseObject({ extension: z.string(), code: z.string(), message: z.string() }).meta({ id: 'AgentExtensionLoadError' })),
 }).meta({ id: 'AgentExtensionReloadError' });
 
 export const listAgentExtensions = defineOperation({
@@ -232,7 +234,7 @@ export const reloadAgentExtensions = defineOperation({
       description: 'Reload completed',
       schema: z.looseObject({
         status: z.literal('ok'), reloadId: z.string(), loadedCount: z.number(), failedCount: z.number(), snapshotVersion: z.string(), loadedAt: z.string(),
-        modules: z.array(z.looseObject({ name: z.string(), version: z.string(), agentId: z.string(), events: z.array(z.string()) })),
+        modules: z.array(z.looseObject({ name: z.string(), version: z.string(), agentId: z.string(), events: z.array(z.string()) }).meta({ id: 'AgentExtensionReloadedModule' })),
       }),
     },
     400: { description: 'Reload failed (the previous snapshot stays active), or invalid request', schema: z.union([ReloadErrorSchema, ErrorBodySchema]) },
@@ -248,7 +250,7 @@ export const listProjectAgentSessions = defineOperation({
   responses: {
     200: {
       description: 'Project agent sessions',
-      schema: z.looseObject({ status: z.literal('ok'), projectId: z.string(), data: z.array(z.looseObject({ agent: z.string(), sessionId: z.string(), systemOwned: z.boolean() })) }),
+      schema: z.looseObject({ status: z.literal('ok'), projectId: z.string(), data: z.array(z.looseObject({ agent: z.string(), sessionId: z.string(), systemOwned: z.boolean() }).meta({ id: 'AgentSessionMapping' })) }),
     },
     ...invalid,
     404: { description: 'Project not found', schema: z.looseObject({ status: z.literal('not_found'), projectId: z.string() }) },

@@ -116,8 +116,9 @@ export class ExtensionsService {
     await runtime.load();
     if (runtime.lastErrors.length) deps.events.append('agent_extension_diagnostics', null, { errors: runtime.lastErrors });
     deps.events.subscribe((event) => {
-      for (const ev of toExtensionEvents(event, (threadId) => deps.index.get(threadId))) {
-        if (runtime.hasHandlers(ev.type)) void service.dispatch(ev);
+      const wanted = (type: string) => runtime.hasHandlers(type);
+      for (const ev of toExtensionEvents(event, (threadId) => deps.index.get(threadId), wanted)) {
+        if (wanted(ev.type)) void service.dispatch(ev);
       }
     });
     return service;

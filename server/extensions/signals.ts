@@ -18,15 +18,38 @@ function segment(s: string): string {
   return out || 'unknown';
 }
 
+const names = new Map<string, string>();
+
+/** `app_server.<method>` (or `app_server.request.<method>`), memoized: it runs for every runtime event. */
 export function signalName(method: string, request = false): string {
-  const dotted = method.split('/').filter((p) => p.trim()).map(segment).join('.') || 'unknown';
-  return request ? `app_server.request.${dotted}` : `app_server.${dotted}`;
+  const key = request ? `request:${method}` : method;
+  let name = names.get(key);
+  if (name === undefined) {
+    const dotted = method.split('/').filter((p) => p.trim()).map(segment).join('.') || 'unknown';
+    name = request ? `app_server.request.${dotted}` : `app_server.${dotted}`;
+    if (names.size < 1000) names.set(key, name);
+  }
+  return name;
 }
 
 const PENDING_EVENTS = new Set(['approval', 'tool_user_input_requested', 'tool_call_requested']);
 
-export function toExtensionEvents(event: LoggedEvent, sessionOf: (threadId: string) => SessionMeta | undefined): ExtensionEvent[] {
-  if (event.type !== 'notification' && !PENDING_EVENTS.has(event.type)) return [];
+/**
+ * The extension events for one bridge event, built only when some handler wants one of
+ * them (`wanted`): most runtime events (every streamed delta) cost a map lookup here.
+ */
+export function toExtensionEvents(event: LoggedEvent, sessionOf: (threadId: string) => SessionMeta | undefined, wanted: (type: string) => boolean): ExtensionEvent[] {
+  if (event.type === 'notification') {
+    const method = (event.payload as { method?: unknown }).method;
+    if (typeof method !== 'string') return [];
+    if (!wanted(signalName(method)) && !(method === 'turn/completed' && wanted('turn.completed'))) return [];
+  } else if (PENDING_EVENTS.has(event.type)) {
+    const method = (event.payload as { method?: unknown }).method;
+    const name = signalName(typeof method === 'string' ? method : 'unknown', true);
+    if (!wanted(name) && !(method === 'item/fileChange/requestApproval' && wanted('file_change.approval_requested'))) return [];
+  } else {
+    return [];
+  }
   const meta = event.threadId ? sessionOf(event.threadId) : undefined;
   if (meta?.systemOwned) return [];
   const emittedAt = new Date(event.at).toISOString();

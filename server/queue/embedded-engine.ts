@@ -1,6 +1,6 @@
 /**
- * The embedded queue engine: jobs in memory, persisted in the bridge's store on every
- * transition (group-committed), scheduled in this process. See types.ts for the contract
+ * The embedded queue engine: jobs in memory, each transition appended to a JSONL log in
+ * the bridge's store (group-committed, see job-store.ts), scheduled in this process. See types.ts for the contract
  * and scheduler.ts for the fairness rules.
  *
  * Exactly-once-at-a-time: a project's slot stays taken until its worker has really
@@ -13,6 +13,8 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../state/store';
 import { JobStore } from './job-store';
 import { backoffDelayMs, classify, toFailure } from './retry';
+import { checkCapacity, findDuplicate, recoverInterrupted } from './job-rules';
+import { Retention } from './retention';
 import { pickRunnable } from './scheduler';
 import {
   JobError, QueueError, TERMINAL_STATES,
@@ -75,6 +77,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
   private readonly listeners = new Set<(event: QueueEvent) => void>();
   private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
   private readonly limits: QueueLimits;
+  private readonly retention: Retention;
   private readonly now: () => number;
   private readonly random: () => number;
   private jobStore: JobStore | undefined;
@@ -85,6 +88,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
   constructor(private readonly opts: EmbeddedEngineOptions) {
     for (const d of opts.definitions) this.definitions.set(d.type, d);
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.retention = new Retention(this.limits.retainTerminalPerProject, this.limits.retainTerminalMs);
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
   }
@@ -97,11 +101,12 @@ export class EmbeddedQueueEngine implements QueueEngine {
       if (!this.definitions.has(job.type) && !TERMINAL_STATES.has(job.state)) {
         Object.assign(job, { state: 'failed', completedAt: nowIso, errorCode: 'unknown_job_type', error: `unknown_job_type: no worker for ${job.type}` });
       } else if (job.state === 'running') {
-        this.recoverInterrupted(job, nowIso);
+        recoverInterrupted(job, nowIso);
       }
     }
-    this.trimRetention();
-    await this.persist();
+    this.retention.seed(this.jobs.values());
+    const removed = this.drop(this.retention.sweep(this.jobs, this.now(), (id) => this.attempts.has(id)));
+    await this.jobStore.save([...this.jobs.values()], removed);
     this.running = true;
     this.schedulePump();
   }
@@ -116,7 +121,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
     const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.opts.stopWaitMs ?? 5000); });
     await Promise.race([Promise.all([...this.attempts.values()].map((a) => a.settled)), limit]);
     clearTimeout(timer);
-    await this.jobStore?.flush();
+    // Appends already resolved are durable; nothing is buffered here.
   }
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
@@ -127,15 +132,15 @@ export class EmbeddedQueueEngine implements QueueEngine {
     if (!parsed.success) throw new QueueError('invalid_payload', `invalid ${input.type} payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 400);
     const payload = parsed.data as Record<string, unknown>;
     const dedupeKey = definition.dedupe.mode === 'none' ? null : definition.dedupe.key(payload);
-    const duplicate = dedupeKey === null ? undefined : this.findDuplicate(definition, input.projectId, dedupeKey);
+    const duplicate = dedupeKey === null ? undefined : findDuplicate(this.jobs.values(), definition, input.projectId, dedupeKey);
     if (duplicate) {
       if (definition.dedupe.mode === 'merge_duplicate' && duplicate.state === 'queued' && definition.dedupe.merge) {
         duplicate.payload = definition.payloadSchema.parse(definition.dedupe.merge(duplicate.payload, payload)) as Record<string, unknown>;
-        await this.persist();
+        await this.persist(duplicate);
       }
       return { status: 'already_queued', job: structuredClone(duplicate) };
     }
-    this.checkCapacity(input.projectId);
+    checkCapacity(this.jobs.values(), this.limits, input.projectId);
     const job: JobRecord = {
       id: randomUUID(), type: definition.type, version: definition.version, projectId: input.projectId,
       sourceSessionId: input.sourceSessionId ?? null, priority: definition.priority, state: 'queued', dedupeKey, payload,
@@ -144,7 +149,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
       lastAttemptAt: null, runningContext: { threadId: null, turnId: null }, progress: null,
     };
     this.jobs.set(job.id, job);
-    await this.persist();
+    await this.persist(job);
     this.emit('orchestrator_job_queued', job);
     this.schedulePump();
     return { status: 'enqueued', job: structuredClone(job) };
@@ -173,6 +178,8 @@ export class EmbeddedQueueEngine implements QueueEngine {
       return { status: 'canceled', job: structuredClone(job) };
     }
     const definition = this.definitions.get(job.type)!;
+    // Durable before the worker is told: a crash now must not run the job again.
+    await this.persist(job);
     attempt.controller.abort(new JobError('canceled', `canceled: ${reason}`, false));
     if (definition.cancel.strategy === 'interrupt_turn') this.interrupt(job);
     // Give the worker its graceful wait to stop; then the job is canceled regardless
@@ -266,7 +273,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
       setRunningContext: (context: { threadId: string | null; turnId: string | null }) => {
         if (attempt.finalized) return;
         job.runningContext = { ...context };
-        void this.persist().catch((e: unknown) => this.backgroundError(e));
+        void this.persist(job).catch((e: unknown) => this.backgroundError(e));
       },
       progress: (progress: Record<string, unknown>) => {
         if (attempt.finalized) return;
@@ -275,7 +282,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
       },
     };
     // The attempt is durable as `running` before the worker starts (so a crash re-queues it).
-    const work = this.persist().then(() => {
+    const work = this.persist(job).then(() => {
       this.emit('orchestrator_job_started', job, { attempt: number });
       if (controller.signal.aborted) throw controller.signal.reason;
       return definition.run(ctx, definition.payloadSchema.parse(job.payload));
@@ -313,7 +320,7 @@ export class EmbeddedQueueEngine implements QueueEngine {
       attempt.finalized = true;
       const nextAttemptAt = new Date(this.now() + backoffDelayMs(definition.retry, job.attempts, this.random)).toISOString();
       Object.assign(job, { state: 'queued', error: text, errorCode: failure.code, nextAttemptAt, runningContext: { threadId: null, turnId: null } });
-      await this.persist();
+      await this.persist(job);
       this.emit('orchestrator_job_queued', job, { error: text, attempt: job.attempts, nextAttemptAt });
       return;
     }
@@ -332,8 +339,8 @@ export class EmbeddedQueueEngine implements QueueEngine {
 
   private async finish(job: JobRecord, state: 'completed' | 'failed' | 'canceled', fields: Partial<JobRecord>): Promise<void> {
     Object.assign(job, fields, { state, completedAt: this.iso(), nextAttemptAt: null });
-    this.trimRetention();
-    await this.persist();
+    const removed = this.drop(this.retention.recordFinished(job, this.jobs, this.now(), (id) => this.attempts.has(id)));
+    await this.persist(job, removed);
     const type: QueueEventType = state === 'completed' ? 'orchestrator_job_completed' : state === 'failed' ? 'orchestrator_job_failed' : 'orchestrator_job_canceled';
     this.emit(type, job, state === 'completed' ? { result: job.result ?? {} } : job.error ? { error: job.error } : {});
     const waiting = this.waiters.get(job.id);
@@ -344,51 +351,9 @@ export class EmbeddedQueueEngine implements QueueEngine {
 
   // ---- helpers --------------------------------------------------------------
 
-  private recoverInterrupted(job: JobRecord, nowIso: string): void {
-    const base = { runningContext: { threadId: null, turnId: null }, errorCode: 'interrupted_by_restart', error: 'interrupted_by_restart: the bridge stopped while this job ran' };
-    if (job.cancelRequestedAt) Object.assign(job, base, { state: 'canceled', completedAt: nowIso });
-    else if (job.attempts < job.maxAttempts) Object.assign(job, base, { state: 'queued', nextAttemptAt: null });
-    else Object.assign(job, base, { state: 'failed', completedAt: nowIso });
-  }
-
-  private findDuplicate(definition: AnyJobDefinition, projectId: string, dedupeKey: string): JobRecord | undefined {
-    for (const job of this.jobs.values()) {
-      if (job.projectId !== projectId || job.type !== definition.type || job.dedupeKey !== dedupeKey) continue;
-      const active = job.state === 'queued' || job.state === 'running';
-      // drop_duplicate: any retained job with the key (even finished) absorbs the new one.
-      if (definition.dedupe.mode === 'drop_duplicate' || active) return job;
-    }
-    return undefined;
-  }
-
-  private checkCapacity(projectId: string): void {
-    let global = 0;
-    let project = 0;
-    for (const job of this.jobs.values()) {
-      if (TERMINAL_STATES.has(job.state)) continue;
-      global += 1;
-      if (job.projectId === projectId) project += 1;
-    }
-    if (global >= this.limits.maxActiveGlobal) throw new QueueError('queue_full', `the queue holds its maximum of ${this.limits.maxActiveGlobal} active jobs`, 429);
-    if (project >= this.limits.maxActivePerProject) throw new QueueError('queue_full', `project ${projectId} holds its maximum of ${this.limits.maxActivePerProject} active jobs`, 429);
-  }
-
-  /** Keeps the newest terminal jobs per project, none older than the retention period. */
-  private trimRetention(): void {
-    const cutoff = this.now() - this.limits.retainTerminalMs;
-    const byProject = new Map<string, JobRecord[]>();
-    for (const job of this.jobs.values()) {
-      if (!TERMINAL_STATES.has(job.state)) continue;
-      if (job.completedAt && Date.parse(job.completedAt) < cutoff && !this.attempts.has(job.id)) { this.jobs.delete(job.id); continue; }
-      const list = byProject.get(job.projectId) ?? [];
-      list.push(job);
-      byProject.set(job.projectId, list);
-    }
-    for (const list of byProject.values()) {
-      if (list.length <= this.limits.retainTerminalPerProject) continue;
-      list.sort((a, b) => ((a.completedAt ?? '') < (b.completedAt ?? '') ? 1 : -1));
-      for (const old of list.slice(this.limits.retainTerminalPerProject)) if (!this.attempts.has(old.id)) this.jobs.delete(old.id);
-    }
+  private drop(ids: string[]): string[] {
+    for (const id of ids) this.jobs.delete(id);
+    return ids;
   }
 
   private interrupt(job: JobRecord): void {
@@ -408,9 +373,8 @@ export class EmbeddedQueueEngine implements QueueEngine {
     }
   }
 
-  private persist(): Promise<void> {
-    if (!this.jobStore) return Promise.resolve();
-    return this.jobStore.persist(() => structuredClone([...this.jobs.values()]));
+  private persist(job: JobRecord, removed: readonly string[] = []): Promise<void> {
+    return this.jobStore ? this.jobStore.save([job], removed) : Promise.resolve();
   }
 
   private backgroundError(error: unknown): void {

@@ -1,44 +1,46 @@
 /**
- * The embedded engine's persistence: every job in one JSON document of the bridge's store
- * (atomic temp + fsync + rename). Writes are group-committed: callers that change jobs
- * while a write is in flight share the next write, so a burst of transitions costs two
- * fsyncs, not one per job, and each caller still resolves only once its change is durable.
+ * The embedded engine's persistence: an append-only JSONL log in the bridge's store
+ * (`orchestrator-jobs.jsonl`), one line per job transition (the whole job record as it
+ * stands) and a tombstone line when retention drops a job. Appends are group-committed
+ * by the log (one write + one fdatasync per batch, each caller resolved once durable),
+ * so a transition costs one short line, not a rewrite of every job. The log compacts
+ * itself to the latest record per live job once it grows.
  */
 import { z } from 'zod';
-import type { JsonDocument, Store } from '../state/store';
+import type { JsonlLog, Store } from '../state/store';
 import { JobRecordSchema, type JobRecord } from './types';
 
-const SnapshotSchema = z.object({ version: z.literal(1), jobs: z.array(JobRecordSchema) });
-type Snapshot = z.infer<typeof SnapshotSchema>;
+const TombstoneSchema = z.object({ id: z.string(), deleted: z.literal(true) });
+const LineSchema = z.union([JobRecordSchema, TombstoneSchema]);
+type Line = z.infer<typeof LineSchema>;
+
+const COMPACT_AT_BYTES = 1024 * 1024;
+
+/** The latest record of each live job, in first-seen order. */
+export function foldJobLines(lines: readonly Line[]): JobRecord[] {
+  const latest = new Map<string, JobRecord>();
+  for (const line of lines) {
+    if ('deleted' in line) latest.delete(line.id);
+    else latest.set(line.id, line);
+  }
+  return [...latest.values()];
+}
 
 export class JobStore {
-  private next: Promise<void> | null = null;
-  private tail: Promise<void> = Promise.resolve();
-
-  private constructor(private readonly doc: JsonDocument<Snapshot>) {}
+  private constructor(private readonly log: JsonlLog<Line>) {}
 
   static async open(store: Store, name = 'orchestrator-jobs'): Promise<JobStore> {
-    return new JobStore(await store.document(name, SnapshotSchema, { version: 1, jobs: [] }));
+    return new JobStore(await store.log(name, LineSchema, { autoCompact: { thresholdBytes: COMPACT_AT_BYTES, keep: (lines) => foldJobLines(lines) } }));
   }
 
   /** The jobs as last persisted (mutable copies). */
   load(): JobRecord[] {
-    return structuredClone(this.doc.read().jobs) as JobRecord[];
+    return structuredClone(foldJobLines(this.log.records()));
   }
 
-  /** Persists `snapshot()` as taken when the write starts; resolves when it is durable. */
-  persist(snapshot: () => JobRecord[]): Promise<void> {
-    if (this.next) return this.next;
-    const write = this.tail.then(() => {
-      this.next = null;
-      return this.doc.update(() => ({ version: 1 as const, jobs: snapshot() })).then(() => undefined);
-    });
-    this.next = write;
-    this.tail = write.catch(() => undefined);
-    return write;
-  }
-
-  async flush(): Promise<void> {
-    await this.tail;
+  /** Durable once it resolves; `jobs` are copied, so later in-memory changes do not leak in. */
+  save(jobs: readonly JobRecord[], removed: readonly string[] = []): Promise<void> {
+    const lines: Line[] = [...removed.map((id) => ({ id, deleted: true as const })), ...jobs.map((j) => structuredClone(j))];
+    return lines.length ? this.log.appendMany(lines) : Promise.resolve();
   }
 }

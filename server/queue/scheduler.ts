@@ -24,27 +24,26 @@ export interface Pick {
 }
 
 export function pickRunnable(jobs: Iterable<JobRecord>, opts: PickOptions): Pick {
-  const due: { job: JobRecord; rank: number; created: number }[] = [];
+  // One pass keeps each free project's best due job; only those few are sorted. The
+  // scheduler runs after every transition, so it must not sort the whole backlog.
+  const best = new Map<string, { job: JobRecord; rank: number; created: number }>();
   let wakeAt: number | null = null;
   for (const job of jobs) {
-    if (job.state !== 'queued') continue;
+    if (job.state !== 'queued' || opts.busyProjects.has(job.projectId)) continue;
     const at = job.nextAttemptAt ? Date.parse(job.nextAttemptAt) : 0;
     if (at > opts.now) {
       wakeAt = wakeAt === null ? at : Math.min(wakeAt, at);
       continue;
     }
     const created = Date.parse(job.createdAt);
-    const aged = opts.now - created >= opts.agingMs;
-    due.push({ job, rank: job.priority === 'interactive' || aged ? 0 : 1, created });
+    const rank = job.priority === 'interactive' || opts.now - created >= opts.agingMs ? 0 : 1;
+    const current = best.get(job.projectId);
+    if (!current || before({ job, rank, created }, current)) best.set(job.projectId, { job, rank, created });
   }
-  due.sort((a, b) => a.rank - b.rank || a.created - b.created || (a.job.id < b.job.id ? -1 : 1));
-  const busy = new Set(opts.busyProjects);
-  const start: JobRecord[] = [];
-  for (const { job } of due) {
-    if (start.length >= opts.freeSlots) break;
-    if (busy.has(job.projectId)) continue;
-    busy.add(job.projectId);
-    start.push(job);
-  }
+  const start = [...best.values()].sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, Math.max(0, opts.freeSlots)).map((c) => c.job);
   return { start, wakeAt };
+}
+
+function before(a: { job: JobRecord; rank: number; created: number }, b: { job: JobRecord; rank: number; created: number }): boolean {
+  return a.rank - b.rank || a.created - b.created ? a.rank < b.rank || (a.rank === b.rank && a.created < b.created) : a.job.id < b.job.id;
 }

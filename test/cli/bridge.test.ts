@@ -171,6 +171,23 @@ describe('cli: against a real bridge (real runtime, offline demo model)', functi
     assert.ok(!fs.existsSync(path.join(workspace, 'declined.txt')));
   });
 
+  it('background jobs: suggest-request enqueue, orchestrator jobs wait/get/list, agents extensions list', async () => {
+    const sessionId = await createSession();
+    assert.equal((await run(['sessions', 'send', '--session-id', sessionId, '--text', 'hello', '--wait'])).code, 0);
+    const queued = await json<{ jobId: string; projectId: string }>(['sessions', 'suggest-request', 'enqueue', '--session-id', sessionId, '--draft', 'Ship it']);
+    const { jobId, projectId } = queued.response.body;
+    const wait = await run(['orchestrator', 'jobs', 'wait', '--job-id', jobId]);
+    assert.equal(wait.code, 0, wait.stderr);
+    const got = await json<{ job: { state: string; result: { suggestion: string } } }>(['orchestrator', 'jobs', 'get', '--job-id', jobId]);
+    assert.deepEqual([got.response.body.job.state, got.response.body.job.result.suggestion], ['completed', 'Ship it, and add a test for it']);
+    const listed = await json<{ data: { id: string }[] }>(['orchestrator', 'jobs', 'list', '--project-id', projectId]);
+    assert.ok(listed.response.body.data.some((j) => j.id === jobId));
+    const done = await run(['orchestrator', 'jobs', 'cancel', '--job-id', jobId]);
+    assert.equal(done.code, 4, 'canceling a finished job is a conflict');
+    const extensions = await json<{ modules: { agentId: string }[] }>(['agents', 'extensions', 'list']);
+    assert.ok(extensions.response.body.modules.some((m) => m.agentId === 'supervisor'));
+  });
+
   it('--json envelopes: success on stdout, failure on stderr with the kind, status and code', async () => {
     const ok = await run(['--json', 'system', 'info']);
     assert.equal(ok.code, 0);

@@ -83,7 +83,7 @@ describe('cli: command tree derived from the operation table', () => {
     assert.equal(flag('collaboration-mode')?.description, 'Runtime collaboration mode for this turn (bridge extension)');
 
     const list = MANIFEST.commands.find((c) => c.command === 'sessions list')!;
-    assert.deepEqual(list.flags.map((f) => [f.name, f.in, f.kind]), [['archived', 'query', 'boolean'], ['cursor', 'query', 'string'], ['limit', 'query', 'integer']]);
+    assert.deepEqual(list.flags.map((f) => [f.name, f.in, f.kind]), [['archived', 'query', 'boolean'], ['include-system-owned', 'query', 'boolean'], ['cursor', 'query', 'string'], ['limit', 'query', 'integer']]);
 
     // Every field of every operation is a flag (or, for open bodies, --body).
     for (const op of ops) {

@@ -71,6 +71,38 @@ describe('agent extensions: conformance fixture, isolation, reload (real runtime
     assert.equal((await t.bridge.call('reloadAgentExtensions', { body: {} })).status, 200);
   });
 
+  it('survives a module that exits its process: only its thread ends', async () => {
+    fs.cpSync(path.join(FIXTURES, 'extensions-crash'), root, { recursive: true });
+    assert.equal((await t.bridge.call('reloadAgentExtensions', { body: {} })).status, 200);
+    const sessionId = await sessionWithHistory(t);
+    const reply = await t.bridge.call('suggestSessionRequest', { params: { sessionId }, body: { draft: 'Carry on' } });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    const emitted = await t.waitForEvent((e) => results('suggest_request.requested')(e) && (e.payload as { results: { moduleName: string }[] }).results.some((r) => r.moduleName === 'crash-agent'));
+    const crashed = (emitted.payload as { results: { kind: string; moduleName: string }[] }).results.find((r) => r.moduleName === 'crash-agent');
+    assert.equal(crashed?.kind, 'handler_error');
+    assert.equal((await t.bridge.call('getHealth')).status, 200);
+    fs.rmSync(path.join(root, 'crash-agent'), { recursive: true });
+    assert.equal((await t.bridge.call('reloadAgentExtensions', { body: {} })).status, 200);
+  });
+
+  it('loads codex-manager\'s own portable conformance fixture unchanged (when the reference copy is present)', async function () {
+    const anchor = path.resolve(__dirname, '..', '..', '..', 'shared', 'anchors', 'codex-manager', 'apps', 'api', 'test-fixtures', 'extensions');
+    if (!fs.existsSync(anchor)) this.skip();
+    const other = await startTestBridge({ extensions: { builtin: false, roots: [anchor] } });
+    try {
+      const modules = ((await other.bridge.call('listAgentExtensions')).body as { modules: Module[] }).modules;
+      assert.deepEqual(modules.map((m) => [m.agentId, m.trust.status]), [['portable-suggest', 'accepted']]);
+      const sessionId = await sessionWithHistory(other);
+      const queued = await other.bridge.call('enqueueSuggestedSessionRequest', { params: { sessionId }, body: {} });
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      const done = await other.bridge.services.orchestrator.engine.waitForTerminal((queued.body as { jobId: string }).jobId, 20_000);
+      assert.equal(done?.state, 'completed');
+      assert.equal(done?.result?.suggestion, 'Add a test for the change you just made');
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('keeps the old snapshot when a reload fails, and audits every attempt', async () => {
     const before = (await t.bridge.call('listAgentExtensions')).body as { snapshotVersion: string; modules: Module[] };
     const broken = path.join(root, 'broken-agent');
@@ -86,6 +118,7 @@ describe('agent extensions: conformance fixture, isolation, reload (real runtime
     fs.rmSync(broken, { recursive: true });
     const audit = fs.readFileSync(path.join(t.dataDir, 'extensions-audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { result: string });
     assert.deepEqual(audit.map((a) => a.result).slice(-2), ['success', 'failed']);
+    assert.ok(audit.length >= 5, 'every reload of this suite is audited');
   });
 });
 

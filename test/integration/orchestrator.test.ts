@@ -97,6 +97,31 @@ describe('orchestrator: queue jobs, worker sessions and suggested requests (real
     assert.equal((await t.bridge.call('getOrchestratorJob', { params: { jobId: 'missing' } })).status, 404);
   });
 
+  it('retries a job whose worker turn died with the runtime (retryable by code), then succeeds; fails once attempts are spent', async () => {
+    const sessionId = await sessionWithHistory(t);
+    const turnStarted = (jobId: string, n: number) => t.waitForEvent((e) => e.type === 'orchestrator_job_progress' && (e.payload as { jobId: string }).jobId === jobId
+      && (e.payload as { progress?: { phase?: string } }).progress?.phase === 'turn_started' && e.seq > n, 30_000, 'worker turn started');
+    const queued = (await t.bridge.call('enqueueSuggestedSessionRequest', { params: { sessionId }, body: { draft: 'slow please' } })).body as { jobId: string };
+    await turnStarted(queued.jobId, 0);
+    assert.equal((await t.bridge.call('restartRuntime')).status, 200);
+    const retried = await t.waitForEvent((e) => e.type === 'orchestrator_job_queued' && (e.payload as { jobId: string; nextAttemptAt?: string }).jobId === queued.jobId
+      && Boolean((e.payload as { nextAttemptAt?: string }).nextAttemptAt), 20_000, 'retry scheduled');
+    assert.match(String((retried.payload as { error?: string }).error), /^runtime_unavailable: /);
+    const done = await t.bridge.services.orchestrator.engine.waitForTerminal(queued.jobId, 60_000);
+    assert.deepEqual([done?.state, done?.attempts, done?.result?.suggestion], ['completed', 2, 'slow please, and add a test for it']);
+
+    // Both attempts die: the job fails with the last code, and the sync call answers a fallback.
+    const second = (await t.bridge.call('enqueueSuggestedSessionRequest', { params: { sessionId }, body: { draft: 'slow again' } })).body as { jobId: string };
+    let mark = 0;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const started = await turnStarted(second.jobId, mark);
+      mark = started.seq;
+      assert.equal((await t.bridge.call('restartRuntime')).status, 200);
+    }
+    const failed = await t.bridge.services.orchestrator.engine.waitForTerminal(second.jobId, 60_000);
+    assert.deepEqual([failed?.state, failed?.attempts, failed?.errorCode], ['failed', 2, 'runtime_unavailable']);
+  });
+
   it('records suggested-request states clients upsert', async () => {
     const sessionId = await sessionWithHistory(t);
     const bad = await t.bridge.call('upsertSuggestedSessionRequest', { params: { sessionId }, body: { requestKey: 'k1', status: 'complete' } });

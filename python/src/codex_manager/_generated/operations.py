@@ -9,7 +9,7 @@ from .._spec import OperationSpec
 __all__ = ["OPERATIONS", "OPERATIONS_BY_ID", "OPENAPI_SHA256"]
 
 #: sha256 of the openapi.json these files were generated from.
-OPENAPI_SHA256 = "99a37abf31b269622d276a24b03ad5bfa98e9df9b01bbb996acd83d51148423e"
+OPENAPI_SHA256 = "2684f3abf5a2634d4333ea81fb5d7792e5099d361160521506087561182959fa"
 
 OPERATIONS: dict[str, OperationSpec] = {
     "system.health": OperationSpec(

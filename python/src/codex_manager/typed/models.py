@@ -78,7 +78,7 @@ class AgentExtensionAccessError(CodexModel):
     status: Literal["unauthorized", "forbidden", "error"]
 
 
-class Capabilities(CodexModel):
+class AgentExtensionCapabilities(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -87,7 +87,7 @@ class Capabilities(CodexModel):
     events: list[str]
 
 
-class Compatibility(CodexModel):
+class AgentExtensionCompatibility(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -96,7 +96,17 @@ class Compatibility(CodexModel):
     status: str
 
 
-class Origin(CodexModel):
+class AgentExtensionLoadError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    extension: str
+    message: str
+
+
+class AgentExtensionOrigin(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -105,7 +115,31 @@ class Origin(CodexModel):
     type: Literal["repo_local", "installed_package", "configured_root"]
 
 
-class Trust(CodexModel):
+class AgentExtensionReloadError(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Literal["reload_failed", "reload_in_progress"]
+    errors: list[AgentExtensionLoadError]
+    message: str
+    reload_id: Annotated[str, Field(alias="reloadId")]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
+    status: Literal["error"]
+
+
+class AgentExtensionReloadedModule(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent_id: Annotated[str, Field(alias="agentId")]
+    events: list[str]
+    name: str
+    version: str
+
+
+class AgentExtensionTrust(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -116,57 +150,14 @@ class Trust(CodexModel):
     warnings: list[str]
 
 
-class AgentExtensionModule(CodexModel):
+class AgentSessionMapping(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    agent_id: Annotated[str, Field(alias="agentId")]
-    capabilities: Capabilities
-    compatibility: Compatibility
-    diagnostics: list[str]
-    display_name: Annotated[str, Field(alias="displayName")]
-    entrypoint_path: Annotated[str, Field(alias="entrypointPath")]
-    events: list[str]
-    isolation: Annotated[
-        Literal["worker_thread"] | None,
-        Field(description="Each module runs in its own worker thread (bridge extension)"),
-    ] = None
-    manifest_path: Annotated[str | None, Field(alias="manifestPath")]
-    module_name: Annotated[str, Field(alias="moduleName")]
-    name: str
-    origin: Origin
-    restarts: Annotated[
-        float | None,
-        Field(
-            description="How often the module's thread was restarted after a handler timeout or crash (bridge extension)"
-        ),
-    ] = None
-    trust: Trust
-    version: str
-
-
-class Error(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    code: str
-    extension: str
-    message: str
-
-
-class AgentExtensionReloadError(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    code: Literal["reload_failed", "reload_in_progress"]
-    errors: list[Error]
-    message: str
-    reload_id: Annotated[str, Field(alias="reloadId")]
-    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
-    status: Literal["error"]
+    agent: str
+    session_id: Annotated[str, Field(alias="sessionId")]
+    system_owned: Annotated[bool, Field(alias="systemOwned")]
 
 
 class Issue(CodexModel):
@@ -358,7 +349,7 @@ class Runtime1(CodexModel):
     ]
 
 
-class Capabilities1(CodexModel):
+class Capabilities(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -739,17 +730,6 @@ class InterruptSessionTurnResponse200(CodexModel):
     turn_id: Annotated[str, Field(alias="turnId")]
 
 
-class ListAgentExtensionsResponse200(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    loaded_at: Annotated[str, Field(alias="loadedAt")]
-    modules: list[AgentExtensionModule]
-    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
-    status: Literal["ok"]
-
-
 class Datum(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -768,22 +748,12 @@ class ListAppsResponse200(CodexModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
 
 
-class Datum1(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    agent: str
-    session_id: Annotated[str, Field(alias="sessionId")]
-    system_owned: Annotated[bool, Field(alias="systemOwned")]
-
-
 class ListProjectAgentSessionsResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    data: list[Datum1]
+    data: list[AgentSessionMapping]
     project_id: Annotated[str, Field(alias="projectId")]
     status: Literal["ok"]
 
@@ -892,53 +862,6 @@ MoveProjectChatsResponse409 = TypeAliasType("MoveProjectChatsResponse409", MoveP
 NetworkAccess = TypeAliasType("NetworkAccess", Literal["restricted", "enabled"])
 
 
-class RunningContext(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    thread_id: Annotated[str | None, Field(alias="threadId")]
-    turn_id: Annotated[str | None, Field(alias="turnId")]
-
-
-class OrchestratorJob(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    attempts: float
-    cancel_requested_at: Annotated[str | None, Field(alias="cancelRequestedAt")]
-    completed_at: Annotated[str | None, Field(alias="completedAt")]
-    created_at: Annotated[str, Field(alias="createdAt")]
-    dedupe_key: Annotated[str | None, Field(alias="dedupeKey")]
-    error: Annotated[str | None, Field(description="`<code>: <message>` of the last failure")]
-    error_code: Annotated[
-        str | None,
-        Field(
-            alias="errorCode",
-            description="Machine-readable code of the last failure (bridge extension)",
-        ),
-    ] = None
-    id: str
-    last_attempt_at: Annotated[str | None, Field(alias="lastAttemptAt")]
-    max_attempts: Annotated[float, Field(alias="maxAttempts")]
-    next_attempt_at: Annotated[str | None, Field(alias="nextAttemptAt")]
-    payload: dict[str, Any]
-    priority: Literal["interactive", "background"]
-    progress: Annotated[
-        dict[str, Any] | None,
-        Field(description="Last progress the worker reported (bridge extension)"),
-    ] = None
-    project_id: Annotated[str, Field(alias="projectId")]
-    result: dict[str, Any] | None
-    running_context: Annotated[RunningContext, Field(alias="runningContext")]
-    source_session_id: Annotated[str | None, Field(alias="sourceSessionId")]
-    started_at: Annotated[str | None, Field(alias="startedAt")]
-    state: Literal["queued", "running", "completed", "failed", "canceled"]
-    type: str
-    version: float
-
-
 class OrchestratorJobNotFound(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -946,6 +869,15 @@ class OrchestratorJobNotFound(CodexModel):
     )
     job_id: Annotated[str, Field(alias="jobId")]
     status: Literal["not_found"]
+
+
+class OrchestratorJobRunningContext(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    thread_id: Annotated[str | None, Field(alias="threadId")]
+    turn_id: Annotated[str | None, Field(alias="turnId")]
 
 
 class PendingApproval(CodexModel):
@@ -1160,17 +1092,6 @@ class ReadRemoteSkillsResponse200(CodexModel):
 ReloadAgentExtensionsBody = TypeAliasType("ReloadAgentExtensionsBody", dict[str, Any])
 
 
-class Module(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    agent_id: Annotated[str, Field(alias="agentId")]
-    events: list[str]
-    name: str
-    version: str
-
-
 class ReloadAgentExtensionsResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1179,7 +1100,7 @@ class ReloadAgentExtensionsResponse200(CodexModel):
     failed_count: Annotated[float, Field(alias="failedCount")]
     loaded_at: Annotated[str, Field(alias="loadedAt")]
     loaded_count: Annotated[float, Field(alias="loadedCount")]
-    modules: list[Module]
+    modules: list[AgentExtensionReloadedModule]
     reload_id: Annotated[str, Field(alias="reloadId")]
     snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
     status: Literal["ok"]
@@ -2276,6 +2197,36 @@ class WriteSkillConfigResponse200(CodexModel):
     status: Literal["ok"]
 
 
+class AgentExtensionModule(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    agent_id: Annotated[str, Field(alias="agentId")]
+    capabilities: AgentExtensionCapabilities
+    compatibility: AgentExtensionCompatibility
+    diagnostics: list[str]
+    display_name: Annotated[str, Field(alias="displayName")]
+    entrypoint_path: Annotated[str, Field(alias="entrypointPath")]
+    events: list[str]
+    isolation: Annotated[
+        Literal["worker_thread"] | None,
+        Field(description="Each module runs in its own worker thread (bridge extension)"),
+    ] = None
+    manifest_path: Annotated[str | None, Field(alias="manifestPath")]
+    module_name: Annotated[str, Field(alias="moduleName")]
+    name: str
+    origin: AgentExtensionOrigin
+    restarts: Annotated[
+        float | None,
+        Field(
+            description="How often the module's thread was restarted after a handler timeout or crash (bridge extension)"
+        ),
+    ] = None
+    trust: AgentExtensionTrust
+    version: str
+
+
 class Controls(CodexModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -2367,24 +2318,6 @@ class ArchiveSessionResponse200(CodexModel):
     session: SessionSummary
     session_id: Annotated[str, Field(alias="sessionId")]
     status: Literal["ok"]
-
-
-class CancelOrchestratorJobResponse200(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    job: OrchestratorJob
-    status: Literal["ok"]
-
-
-class CancelOrchestratorJobResponse409(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    job: OrchestratorJob
-    status: Literal["already_terminal"]
 
 
 class CreateProjectResponse200(CodexModel):
@@ -2488,15 +2421,6 @@ class ForkSessionResponse200(CodexModel):
     thread: CodexThread
 
 
-class GetOrchestratorJobResponse200(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    job: OrchestratorJob
-    status: Literal["ok"]
-
-
 class GetSessionControlsResponse200(CodexModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2510,6 +2434,17 @@ class GetSessionControlsResponse200(CodexModel):
     ]
     defaults_editable: Annotated[bool, Field(alias="defaultsEditable")]
     session_id: Annotated[str, Field(alias="sessionId")]
+    status: Literal["ok"]
+
+
+class ListAgentExtensionsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    loaded_at: Annotated[str, Field(alias="loadedAt")]
+    modules: list[AgentExtensionModule]
+    snapshot_version: Annotated[str, Field(alias="snapshotVersion")]
     status: Literal["ok"]
 
 
@@ -2547,14 +2482,6 @@ class ListModelsResponse200(CodexModel):
     )
     data: list[RuntimeModel]
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
-
-
-class ListProjectOrchestratorJobsResponse200(CodexModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    data: list[OrchestratorJob]
 
 
 class ListProjectsResponse200(CodexModel):
@@ -2612,6 +2539,44 @@ class ListSkillsResponse200(CodexModel):
     )
     data: list[RuntimeSkillsEntry]
     next_cursor: Annotated[str | None, Field(alias="nextCursor")]
+
+
+class OrchestratorJob(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    attempts: float
+    cancel_requested_at: Annotated[str | None, Field(alias="cancelRequestedAt")]
+    completed_at: Annotated[str | None, Field(alias="completedAt")]
+    created_at: Annotated[str, Field(alias="createdAt")]
+    dedupe_key: Annotated[str | None, Field(alias="dedupeKey")]
+    error: Annotated[str | None, Field(description="`<code>: <message>` of the last failure")]
+    error_code: Annotated[
+        str | None,
+        Field(
+            alias="errorCode",
+            description="Machine-readable code of the last failure (bridge extension)",
+        ),
+    ] = None
+    id: str
+    last_attempt_at: Annotated[str | None, Field(alias="lastAttemptAt")]
+    max_attempts: Annotated[float, Field(alias="maxAttempts")]
+    next_attempt_at: Annotated[str | None, Field(alias="nextAttemptAt")]
+    payload: dict[str, Any]
+    priority: Literal["interactive", "background"]
+    progress: Annotated[
+        dict[str, Any] | None,
+        Field(description="Last progress the worker reported (bridge extension)"),
+    ] = None
+    project_id: Annotated[str, Field(alias="projectId")]
+    result: dict[str, Any] | None
+    running_context: Annotated[OrchestratorJobRunningContext, Field(alias="runningContext")]
+    source_session_id: Annotated[str | None, Field(alias="sourceSessionId")]
+    started_at: Annotated[str | None, Field(alias="startedAt")]
+    state: Literal["queued", "running", "completed", "failed", "canceled"]
+    type: str
+    version: float
 
 
 class ReadSessionResponse200(CodexModel):
@@ -2691,6 +2656,41 @@ class SessionSettingsLockedResponse(CodexModel):
     session_id: Annotated[str, Field(alias="sessionId")]
     settings: dict[str, Any]
     status: Literal["locked"]
+
+
+class CancelOrchestratorJobResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["ok"]
+
+
+class CancelOrchestratorJobResponse409(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["already_terminal"]
+
+
+class GetOrchestratorJobResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: OrchestratorJob
+    status: Literal["ok"]
+
+
+class ListProjectOrchestratorJobsResponse200(CodexModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[OrchestratorJob]
 
 
 SessionSettingsGetResponse = TypeAliasType(
