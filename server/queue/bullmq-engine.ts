@@ -16,6 +16,8 @@ import type { Job, Queue, Worker } from 'bullmq';
 import { loadBullmqLibs } from './bullmq-libs';
 import { toRecord, BULL_PRIORITY, type BullJobData, type JobMeta } from './bullmq-records';
 import { closeConnections, guarded, isConnectionError, keysFor, openConnections, redactRedisUrl, type EngineKeys, type RedisConnections } from './bullmq-redis';
+import { QueueEventBus } from './bullmq-events';
+import { ageBackgroundJobs, settleTerminal } from './bullmq-retention';
 import { JobRunner, RetryLater, type RunnerDeps } from './bullmq-runner';
 import { DEFAULT_LIMITS, type QueueLimits } from './embedded-engine';
 import {
@@ -46,8 +48,6 @@ export interface BullmqEngineOptions {
   stopWaitMs?: number;
 }
 
-interface Published { origin: string; event: QueueEvent }
-
 const BULL_ACTIVE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children'] as const;
 const BACKOFF = 'codex-manager';
 
@@ -55,8 +55,7 @@ export class BullmqQueueEngine implements QueueEngine {
   readonly kind = 'bullmq';
   readonly bridgeId: string;
   private readonly definitions = new Map<string, AnyJobDefinition>();
-  private readonly listeners = new Set<(event: QueueEvent) => void>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly bus: QueueEventBus;
   private readonly limits: QueueLimits;
   private readonly keys: EngineKeys;
   private readonly queueName: string;
@@ -76,6 +75,8 @@ export class BullmqQueueEngine implements QueueEngine {
     this.queueName = opts.queueName ?? 'orchestrator';
     this.keys = keysFor(this.prefix, this.queueName);
     this.bridgeId = opts.bridgeId ?? randomUUID();
+    this.bus = new QueueEventBus(() => this.conns?.commands, this.keys, this.bridgeId,
+      (jobId, reason) => this.runner?.abort(jobId, new JobError('canceled', `canceled: ${reason}`, false)), (e) => this.backgroundError(e));
   }
 
   /** Never fails because Redis is away: queue operations answer 503 until it is reachable. */
@@ -93,11 +94,11 @@ export class BullmqQueueEngine implements QueueEngine {
     if (conns.commands.status === 'ready') setConcurrency();
     conns.commands.on('ready', setConcurrency);
     await conns.subscriber.subscribe(this.keys.events, this.keys.cancel).catch(() => undefined); // ioredis re-subscribes on reconnect
-    conns.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    conns.subscriber.on('message', (channel: string, message: string) => this.bus.handle(channel, message));
     this.running = true;
     if (this.opts.runJobs !== false) this.startWorker(conns);
     const agingEvery = Math.max(1000, Math.min(this.limits.backgroundAgingMs, 10_000));
-    this.agingTimer = setInterval(() => void this.ageBackgroundJobs().catch(() => undefined), agingEvery);
+    this.agingTimer = setInterval(() => void ageBackgroundJobs(this.queue, this.conns?.commands, this.limits.backgroundAgingMs).catch(() => undefined), agingEvery);
     this.agingTimer.unref();
   }
 
@@ -160,7 +161,7 @@ export class BullmqQueueEngine implements QueueEngine {
       const score = Date.parse(data.createdAt);
       await c.multi().zadd(this.keys.jobs(input.projectId), score, id).sadd(this.keys.active(input.projectId), id).sadd(this.keys.projects, input.projectId).exec();
       const record = await this.recordOf(stored);
-      this.publish('orchestrator_job_queued', stored.data, id, record?.state ?? 'queued', {});
+      this.bus.publish('orchestrator_job_queued', stored.data, id, record?.state ?? 'queued', {});
       return { status: 'enqueued' as const, job: record! };
     });
   }
@@ -199,13 +200,13 @@ export class BullmqQueueEngine implements QueueEngine {
         if (removed) {
           const record: JobRecord = { ...job, state: 'canceled', cancelRequestedAt: now, completedAt: now, nextAttemptAt: null, errorCode: 'canceled', error: `canceled: ${reason}` };
           await c.set(this.keys.tomb(jobId), JSON.stringify(record), 'PX', this.limits.retainTerminalMs);
-          await this.settle(bull!.data, jobId, now);
-          this.publish('orchestrator_job_canceled', bull!.data, jobId, 'canceled', { error: record.error! });
+          await settleTerminal(c, this.queue!, this.keys, this.limits, bull!.data, jobId, now);
+          this.bus.publish('orchestrator_job_canceled', bull!.data, jobId, 'canceled', { error: record.error! });
           return { status: 'canceled' as const, job: record };
         }
       }
       // Running (here or on another bridge): the bridge running it aborts it.
-      await c.publish(this.keys.cancel, JSON.stringify({ jobId, reason }));
+      await this.bus.requestCancel(jobId, reason);
       return null;
     });
     if (first) return first;
@@ -225,13 +226,12 @@ export class BullmqQueueEngine implements QueueEngine {
       if (left <= 0) return null;
       // Woken by the job's terminal event from whichever bridge ran it; polled too, as
       // pub/sub drops messages while a connection is down.
-      await this.wake(jobId, Math.min(left, 1000));
+      await this.bus.wake(jobId, Math.min(left, 1000));
     }
   }
 
   onEvent(listener: (event: QueueEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.bus.onEvent(listener);
   }
 
   async stats(): Promise<QueueStats> {
@@ -263,7 +263,7 @@ export class BullmqQueueEngine implements QueueEngine {
       commands: conns.commands, keys: this.keys, definitions: this.definitions, lockMs, busyDelayMs: 100,
       ...(this.opts.canRun ? { canRun: this.opts.canRun } : {}),
       ...(this.opts.interruptTurn ? { interruptTurn: this.opts.interruptTurn } : {}),
-      publish: (type, job, extra) => this.publish(type === 'started' ? 'orchestrator_job_started' : 'orchestrator_job_progress', job.data, String(job.id), 'running', extra),
+      publish: (type, job, extra) => this.bus.publish(type === 'started' ? 'orchestrator_job_started' : 'orchestrator_job_progress', job.data, String(job.id), 'running', extra),
       isStopping: () => this.stopping,
       backgroundError: (e) => this.backgroundError(e),
       random: this.opts.random ?? Math.random,
@@ -282,7 +282,7 @@ export class BullmqQueueEngine implements QueueEngine {
       if (!job) return;
       if (err instanceof RetryLater) {
         void this.conns?.commands.hgetall(this.keys.meta(String(job.id))).then((meta: JobMeta) => {
-          this.publish('orchestrator_job_queued', job.data, String(job.id), 'queued', { error: err.message, attempt: Number(meta.attempts ?? 0), ...(meta.nextAttemptAt ? { nextAttemptAt: meta.nextAttemptAt } : {}) });
+          this.bus.publish('orchestrator_job_queued', job.data, String(job.id), 'queued', { error: err.message, attempt: Number(meta.attempts ?? 0), ...(meta.nextAttemptAt ? { nextAttemptAt: meta.nextAttemptAt } : {}) });
         }).catch((e: unknown) => this.backgroundError(e));
         return;
       }
@@ -292,7 +292,7 @@ export class BullmqQueueEngine implements QueueEngine {
     this.worker.on('stalled', (jobId) => {
       // Another bridge died with this job: BullMQ moved it back to wait.
       void this.bullJob(jobId).then((job) => {
-        if (job) this.publish('orchestrator_job_queued', job.data, jobId, 'queued', { error: 'interrupted_by_restart: the bridge running this job stopped' });
+        if (job) this.bus.publish('orchestrator_job_queued', job.data, jobId, 'queued', { error: 'interrupted_by_restart: the bridge running this job stopped' });
       }).catch(() => undefined);
     });
   }
@@ -300,81 +300,12 @@ export class BullmqQueueEngine implements QueueEngine {
   /** After BullMQ committed a final state: bookkeeping, the event, retention. */
   private async afterTerminal(job: Job<BullJobData>, state: 'completed' | 'failed' | 'canceled', extra: Partial<QueueEvent['payload']>): Promise<void> {
     const id = String(job.id);
-    await this.settle(job.data, id, new Date().toISOString());
+    await settleTerminal(this.conns!.commands, this.queue!, this.keys, this.limits, job.data, id, new Date().toISOString());
     const type: QueueEventType = state === 'completed' ? 'orchestrator_job_completed' : state === 'failed' ? 'orchestrator_job_failed' : 'orchestrator_job_canceled';
-    this.publish(type, job.data, id, state, extra);
-  }
-
-  /** A job became terminal: it leaves the capacity count; the project keeps only its newest terminal jobs. */
-  private async settle(data: BullJobData, jobId: string, finishedAt: string): Promise<void> {
-    const c = this.conns!.commands;
-    const { projectId } = data;
-    await c.multi()
-      .srem(this.keys.active(projectId), jobId)
-      .zadd(this.keys.done(projectId), Date.parse(finishedAt), jobId)
-      .pexpire(this.keys.meta(jobId), this.limits.retainTerminalMs)
-      .exec();
-    const excess = (await c.zcard(this.keys.done(projectId))) - this.limits.retainTerminalPerProject;
-    if (excess <= 0) return;
-    const old = await c.zrange(this.keys.done(projectId), 0, excess - 1);
-    for (const id of old) {
-      await this.queue!.remove(id).catch(() => undefined);
-      await c.multi().del(this.keys.tomb(id), this.keys.meta(id)).zrem(this.keys.done(projectId), id).zrem(this.keys.jobs(projectId), id).exec();
-    }
-  }
-
-  /** Background jobs waiting past the aging period are promoted to interactive priority. */
-  private async ageBackgroundJobs(): Promise<void> {
-    if (!this.queue || this.conns?.commands.status !== 'ready') return;
-    const waiting = await this.queue.getJobs(['prioritized'], 0, 500, true);
-    const cutoff = Date.now() - this.limits.backgroundAgingMs;
-    for (const job of waiting) {
-      if (job.opts.priority === BULL_PRIORITY.background && job.timestamp <= cutoff) {
-        await job.changePriority({ priority: BULL_PRIORITY.interactive }).catch(() => undefined);
-      }
-    }
+    this.bus.publish(type, job.data, id, state, extra);
   }
 
   // ---- events -----------------------------------------------------------------
-
-  private publish(type: QueueEventType, data: BullJobData, jobId: string, state: JobState, extra: Partial<QueueEvent['payload']>): void {
-    const event: QueueEvent = {
-      type, threadId: data.sourceSessionId,
-      payload: { jobId, projectId: data.projectId, jobType: data.type, state, ...(data.sourceSessionId ? { sourceSessionId: data.sourceSessionId } : {}), ...extra },
-    };
-    const message: Published = { origin: data.origin, event };
-    this.conns?.commands.publish(this.keys.events, JSON.stringify(message)).catch((e: unknown) => { if (!isConnectionError(e)) this.backgroundError(e); });
-  }
-
-  private onMessage(channel: string, message: string): void {
-    let parsed: unknown;
-    try { parsed = JSON.parse(message); } catch { return; }
-    if (channel === this.keys.cancel) {
-      const { jobId, reason } = parsed as { jobId: string; reason: string };
-      this.runner?.abort(jobId, new JobError('canceled', `canceled: ${reason}`, false));
-      return;
-    }
-    const { origin, event } = parsed as Published;
-    if (TERMINAL_STATES.has(event.payload.state)) this.wakeWaiters(event.payload.jobId);
-    if (origin !== this.bridgeId) return;
-    for (const listener of this.listeners) {
-      try { listener(event); } catch (e) { this.backgroundError(e); }
-    }
-  }
-
-  private wake(jobId: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.waiters.get(jobId) ?? new Set();
-      this.waiters.set(jobId, set);
-      const done = () => { clearTimeout(timer); set.delete(done); if (set.size === 0) this.waiters.delete(jobId); resolve(); };
-      const timer = setTimeout(done, ms);
-      set.add(done);
-    });
-  }
-
-  private wakeWaiters(jobId: string): void {
-    for (const done of [...(this.waiters.get(jobId) ?? [])]) done();
-  }
 
   /** Waits until the job's worker has really stopped (BullMQ state no longer active), at most `ms`. */
   private async waitForSettled(jobId: string, ms: number): Promise<void> {
@@ -382,7 +313,7 @@ export class BullmqQueueEngine implements QueueEngine {
     while (Date.now() < deadline) {
       const job = await this.bullJob(jobId).catch(() => undefined);
       if (!job || (await job.getState()) !== 'active') return;
-      await this.wake(jobId, Math.min(100, Math.max(0, deadline - Date.now())));
+      await this.bus.wake(jobId, Math.min(100, Math.max(0, deadline - Date.now())));
     }
   }
 
