@@ -44,10 +44,15 @@ export async function startRedisServer(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+      const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+      child = c;
+      // A test process that exits without its after hooks must not leave the server behind.
+      const reap = () => { if (c.exitCode === null) c.kill('SIGKILL'); };
+      process.once('exit', reap);
+      c.once('exit', () => process.removeListener('exit', reap));
       const t0 = Date.now();
       while (!(await answersPing(port))) {
-        if (Date.now() - t0 > 10_000 || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
+        if (Date.now() - t0 > 10_000 || c.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
