@@ -160,6 +160,24 @@ export function queueEngineSuite(name: string, harness: () => EngineHarness): vo
       await until('both canceled events', async () => events.filter((ev) => ev.type === 'orchestrator_job_canceled').length === 2);
     });
 
+    it('single_flight accepts the key again once its queued job was canceled', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      const e = await h.create([
+        def({ type: 'block', run: async () => { await gate; return {}; } }),
+        def({ type: 'single', dedupe: { mode: 'single_flight', key: (p) => p.key ?? null } }),
+      ]);
+      const blocker = await e.enqueue({ type: 'block', projectId: 'p', payload: {} });
+      await until('the blocker to run', async () => (await stateOf(e, blocker.job.id)) === 'running');
+      const first = await e.enqueue({ type: 'single', projectId: 'p', payload: { key: 'k' } });
+      assert.equal((await e.cancel(first.job.id)).status, 'canceled');
+      const second = await e.enqueue({ type: 'single', projectId: 'p', payload: { key: 'k' } });
+      assert.equal(second.status, 'enqueued');
+      assert.notEqual(second.job.id, first.job.id);
+      release();
+      assert.equal((await e.waitForTerminal(second.job.id, 5000))?.state, 'completed');
+    });
+
     it('answers queue_full beyond capacity, 400 for an unknown type or a bad payload', async () => {
       const e = await h.create([def({ type: 'wait', run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))) })], { limits: { maxActivePerProject: 2 }, stopWaitMs: 200 });
       await e.enqueue({ type: 'wait', projectId: 'p', payload: {} });
