@@ -8,6 +8,8 @@ export type ApprovalPolicySetting = 'default' | 'untrusted' | 'on-request' | 'on
 export interface CodexSettings {
   codexPath: string | undefined;
   codexHome: string | undefined;
+  /** Background jobs on BullMQ with this Redis (see the bridge's --redis). */
+  redisUrl: string | undefined;
   demoModel: 'auto' | 'on' | 'off';
   defaultSandbox: SandboxSetting;
   approvalPolicy: ApprovalPolicySetting;
@@ -17,7 +19,7 @@ export interface CodexSettings {
 }
 
 /** Settings that only take effect when the bridge starts. */
-export const BRIDGE_SETTINGS = ['codexPath', 'codexHome', 'demoModel', 'bridgeIdleExitMinutes'] as const;
+export const BRIDGE_SETTINGS = ['codexPath', 'codexHome', 'demoModel', 'bridgeIdleExitMinutes', 'redisUrl'] as const;
 
 export function readSettings(): CodexSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -25,6 +27,7 @@ export function readSettings(): CodexSettings {
   return {
     codexPath: text('codexPath'),
     codexHome: text('codexHome'),
+    redisUrl: text('redisUrl'),
     demoModel: c.get<CodexSettings['demoModel']>('demoModel') ?? 'auto',
     defaultSandbox: c.get<SandboxSetting>('defaultSandbox') ?? 'workspace-write',
     approvalPolicy: c.get<ApprovalPolicySetting>('approvalPolicy') ?? 'default',

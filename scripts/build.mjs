@@ -27,10 +27,12 @@ const entries = [
   // Always minified: `codex-manager serve` and the editor parse this bundle on every start,
   // and parsing ~1.7 MiB of readable source was a third of start-up (bench/RESULTS.md);
   // the linked source map keeps stack traces readable.
-  { name: 'server-main', src: 'server/main.ts', ...node, minify: true, keepNames: true, plugins: [editorServerApart()] },
+  { name: 'server-main', src: 'server/main.ts', ...node, external: ['vscode', 'bullmq', 'ioredis'], minify: true, keepNames: true, plugins: [editorServerApart()] },
   // The editor front door and its language-server library (~200 KiB), only for `--stdio`:
   // a bundle of its own, so `serve` never parses it (see editorServerApart).
   { name: 'transports/editor/editor-server', src: 'server/transports/editor/editor-server.ts', ...node, minify: true, keepNames: true },
+  // BullMQ and ioredis (the Redis queue engine) are their own bundle, read only with --redis.
+  { name: 'queue-libs', src: 'server/queue/bullmq-libs-entry.ts', ...node },
   { name: 'cli', src: 'cli/main.ts', ...node, banner: { js: '#!/usr/bin/env node' } },
   // Each agent extension module runs in a worker thread started from this file.
   { name: 'extension-worker', src: 'server/extensions/module-worker.ts', ...node },

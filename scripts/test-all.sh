@@ -7,6 +7,8 @@ t0=$SECONDS
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # Debian Chromium (webview and UI tests), Node 24 and code-server (a real VS Code) in .tools/
 bash scripts/e2e/setup.sh
+# redis-server for the BullMQ queue engine's integration tests (one suite, two engines)
+bash scripts/setup-redis.sh
 echo "== setup done in $((SECONDS - t0)) s"
 npm test                 # typecheck, lint, build, unit, integration (real codex), CLI, webview
 echo "== npm test done at $((SECONDS - t0)) s"

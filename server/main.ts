@@ -25,6 +25,9 @@ Options (environment variable in brackets):
   --allow-origin <url>   also accept browser requests from this origin (repeatable)
   --attach               if a bridge already serves the data dir, print where it
                          listens and exit 0 (default: refuse with exit code 4)
+  --redis <url>          run background jobs on BullMQ with this Redis, shared by every
+                         bridge given the same URL (default: the embedded queue)
+                                                                     [CODEX_MANAGER_REDIS_URL]
   -h, --help             show this help
 `;
 
@@ -52,6 +55,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       editorSocket: false,
       // The bridge's stderr is the extension's Output channel (vscode-languageclient shows it).
       runtimeStderr: (line) => process.stderr.write(`[codex] ${line}\n`),
+      ...((init.redisUrl ?? env.CODEX_MANAGER_REDIS_URL) ? { redisUrl: init.redisUrl ?? env.CODEX_MANAGER_REDIS_URL } : {}),
     }, env));
     return new Promise<number>(() => undefined); // the connection's exit handler ends the process
   }
@@ -71,6 +75,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         'lock-defaults': { type: 'string' }, 'unlock-defaults': { type: 'boolean' },
         'allow-host': { type: 'string', multiple: true }, 'allow-origin': { type: 'string', multiple: true },
         attach: { type: 'boolean' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -91,6 +96,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const codexPath = values['codex-path'] ?? env.CODEX_BIN;
   const codexHome = values['codex-home'] ?? env.CODEX_HOME;
   const tokenFile = values['token-file'] ?? env.CODEX_MANAGER_TOKEN_FILE;
+  const redisUrl = values.redis ?? env.CODEX_MANAGER_REDIS_URL;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    process.stderr.write(`codex-manager serve: --redis must be a redis:// or rediss:// URL\n`);
+    return 2;
+  }
   let running: RunningBridge;
   try {
     running = await startBridgeStack({
@@ -101,6 +111,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       ...(codexPath ? { codexPath } : {}),
       ...(codexHome ? { codexHome } : {}),
       ...(tokenFile ? { tokenFile } : {}),
+      ...(redisUrl ? { redisUrl } : {}),
       demo: values.demo ? 'on' : values['no-demo'] ? 'off' : 'auto',
       allowedHosts: values['allow-host'] ?? [],
       allowedOrigins: values['allow-origin'] ?? [],

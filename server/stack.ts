@@ -38,6 +38,8 @@ export interface StackOptions {
   editorSocket?: { replaceable: boolean; onStopRequested?: (why: string) => void } | false;
   /** Each line of the runtime's stderr, redacted (the editor shows them in its Output channel). */
   runtimeStderr?: (line: string) => void;
+  /** Background jobs on BullMQ with this Redis, shared with every bridge using it (default: the embedded queue). */
+  redisUrl?: string;
 }
 
 export interface RunningBridge {
@@ -101,6 +103,7 @@ async function startLocked(opts: StackOptions, env: NodeJS.ProcessEnv, dataDir: 
       ...(codexHome ? { codexHome } : {}),
       runtimeEnv,
       ...(opts.lockDefaults !== undefined ? { lockDefaults: opts.lockDefaults } : {}),
+      ...(opts.redisUrl ? { orchestrator: { redisUrl: opts.redisUrl } } : {}),
       extensions: { ...extensionOptionsFromEnv(env), workspaceAgentsDir: path.join(opts.sessionCwd ?? process.cwd(), 'agents') },
       ...(opts.runtimeStderr ? { supervisor: { stderrEcho: opts.runtimeStderr } } : {}),
       sessionDefaults: { cwd: opts.sessionCwd ?? process.cwd(), ...(useDemo ? { filesystemSandbox: 'read-only' as const } : {}) },

@@ -170,6 +170,7 @@ export class BridgeClient implements vscode.Disposable {
         ...(codexHome ? { codexHome } : {}),
         demo: settings.demoModel,
         ...(workspaceFolder ? { sessionCwd: workspaceFolder } : {}),
+        ...((settings.redisUrl ?? process.env.CODEX_MANAGER_REDIS_URL) ? { redisUrl: settings.redisUrl ?? process.env.CODEX_MANAGER_REDIS_URL } : {}),
         idleExitSeconds: Math.round(settings.bridgeIdleExitMinutes * 60),
       }, String(this.context.extension.packageJSON.version ?? '0.0.0'), (line) => this.log(line));
       this.welcome = welcome;

@@ -18,6 +18,8 @@ export interface SharedBridgeLaunch {
   codexHome?: string;
   demo: 'auto' | 'on' | 'off';
   sessionCwd?: string;
+  /** Background jobs on BullMQ with this Redis (`codexManager.redisUrl`). */
+  redisUrl?: string;
   idleExitSeconds: number;
   /** The node to run it with; in VS Code, its own binary with ELECTRON_RUN_AS_NODE. */
   execPath?: string;
@@ -137,6 +139,7 @@ function startDetached(launch: SharedBridgeLaunch, exited: () => void): void {
   if (launch.codexPath) args.push('--codex-path', launch.codexPath);
   if (launch.codexHome) args.push('--codex-home', launch.codexHome);
   if (launch.sessionCwd) args.push('--session-cwd', launch.sessionCwd);
+  if (launch.redisUrl) args.push('--redis', launch.redisUrl);
   // Detached, in its own process group, stdio to a log file: it outlives this window.
   const child = spawn(launch.execPath ?? process.execPath, args, {
     detached: true,

@@ -4,7 +4,8 @@
 //
 // What the package holds: the bundles (dist/cli.js; dist/server.js, the loader of
 // dist/server-main.js, which requires the editor front door's bundle only in editor mode;
-// dist/extension-worker.js, the thread each agent extension runs in: esbuild inlines every
+// dist/extension-worker.js, the thread each agent extension runs in; dist/queue-libs.js,
+// BullMQ and ioredis, read only with --redis: esbuild inlines every
 // JavaScript dependency, so there are no `dependencies`), the shipped supervisor extension
 // (agents/supervisor, loaded by `serve`), README, CHANGELOG, LICENSE. The
 // bridge needs the `codex` runtime: the pinned @openai/codex is an *optional* dependency, so
@@ -13,7 +14,7 @@
 
 /** Files of the staged package, relative to the stage folder (npm's `files`). */
 export const CLI_PACKAGE_FILES = [
-  'dist/cli.js', 'dist/server.js', 'dist/server-main.js', 'dist/transports/editor/editor-server.js', 'dist/extension-worker.js',
+  'dist/cli.js', 'dist/server.js', 'dist/server-main.js', 'dist/transports/editor/editor-server.js', 'dist/extension-worker.js', 'dist/queue-libs.js',
   'agents/supervisor/extension.manifest.json', 'agents/supervisor/events.mjs', 'agents/supervisor/AGENTS.md',
   'README.md', 'CHANGELOG.md', 'LICENSE',
 ];

@@ -26,9 +26,9 @@ node scripts/package.mjs >/dev/null
 # Only what the extension runs and the marketplace shows: the manifest, the bundles, the
 # icons, README, CHANGELOG, LICENSE (the codicon font's name carries a content hash).
 contents=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "codex-manager-$version.vsix" | sed 's/codicon-[A-Z0-9]*\.ttf/codicon-HASH.ttf/' | LC_ALL=C sort | tr '\n' ' ')
-expected='[Content_Types].xml extension.vsixmanifest extension/LICENSE.txt extension/agents/supervisor/AGENTS.md extension/agents/supervisor/events.mjs extension/agents/supervisor/extension.manifest.json extension/changelog.md extension/dist/codicon-HASH.ttf extension/dist/extension-core.js extension/dist/extension-worker.js extension/dist/extension.js extension/dist/server-main.js extension/dist/server.js extension/dist/transports/editor/editor-server.js extension/dist/webview.css extension/dist/webview.js extension/media/codex.svg extension/media/icon.png extension/package.json extension/readme.md '
+expected='[Content_Types].xml extension.vsixmanifest extension/LICENSE.txt extension/agents/supervisor/AGENTS.md extension/agents/supervisor/events.mjs extension/agents/supervisor/extension.manifest.json extension/changelog.md extension/dist/codicon-HASH.ttf extension/dist/extension-core.js extension/dist/extension-worker.js extension/dist/extension.js extension/dist/queue-libs.js extension/dist/server-main.js extension/dist/server.js extension/dist/transports/editor/editor-server.js extension/dist/webview.css extension/dist/webview.js extension/media/codex.svg extension/media/icon.png extension/package.json extension/readme.md '
 [[ "$contents" == "$expected" ]] || fail "the VSIX holds: $contents; expected: $expected"
-log "built codex-manager-$version.vsix (20 files, only what belongs)"
+log "built codex-manager-$version.vsix (21 files, only what belongs)"
 node scripts/release/pack-cli.mjs --no-build >/dev/null
 log "built codex-manager-$version.tgz"
 bash scripts/release/build-python.sh >/dev/null

@@ -16,6 +16,8 @@ Options:
   --codex-home <dir>          CODEX_HOME for the runtime
   --demo auto|on|off          the offline demo model (default auto)
   --session-cwd <dir>         default cwd of sessions created without one
+  --redis <url>               background jobs on BullMQ with this Redis (default: the
+                              embedded queue)                [CODEX_MANAGER_REDIS_URL]
   --idle-exit-seconds <n>     exit after n seconds with no editor client, no running
                               turn, no waiting request and no running job (default 600;
                               0 never)
@@ -31,7 +33,7 @@ export async function runSharedBridge(argv: string[], env: NodeJS.ProcessEnv): P
       args: argv,
       options: {
         'data-dir': { type: 'string' }, 'codex-path': { type: 'string' }, 'codex-home': { type: 'string' },
-        demo: { type: 'string' }, 'session-cwd': { type: 'string' }, 'idle-exit-seconds': { type: 'string' },
+        demo: { type: 'string' }, 'session-cwd': { type: 'string' }, 'idle-exit-seconds': { type: 'string' }, redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -54,6 +56,7 @@ export async function runSharedBridge(argv: string[], env: NodeJS.ProcessEnv): P
   const stopping = new Promise<string>((resolve) => { stopRequested = resolve; });
   const codexPath = values['codex-path'] ?? env.CODEX_BIN;
   const codexHome = values['codex-home'] ?? env.CODEX_HOME;
+  const redisUrl = values.redis ?? env.CODEX_MANAGER_REDIS_URL;
   let running: RunningBridge;
   try {
     running = await startBridgeStack({
@@ -63,6 +66,7 @@ export async function runSharedBridge(argv: string[], env: NodeJS.ProcessEnv): P
       dataDir: values['data-dir'] ?? env.CODEX_MANAGER_DATA_DIR ?? defaultDataDir(env),
       ...(codexPath ? { codexPath } : {}),
       ...(codexHome ? { codexHome } : {}),
+      ...(redisUrl ? { redisUrl } : {}),
       demo,
       allowedHosts: [],
       allowedOrigins: [],

@@ -28,6 +28,16 @@ async function enqueuedByExtension(s: BridgeServices, payload: Record<string, un
   return job ? { status: winner.status, job } : undefined;
 }
 
+/** The queue's backend is away (Redis): codex-manager's QueueUnavailableResponse, 503. */
+async function orUnavailable<T>(fn: () => Promise<T>): Promise<T | { status: 503; body: { status: 'error'; code: 'queue_unavailable'; message: string } }> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof QueueError && error.code === 'queue_unavailable') return { status: 503, body: { status: 'error', code: 'queue_unavailable', message: error.message } };
+    throw error;
+  }
+}
+
 export function queueHandlers(s: BridgeServices): HandlersFor<typeof QUEUE_OPERATIONS> {
   const q = () => s.orchestrator.engine;
 
@@ -68,19 +78,23 @@ export function queueHandlers(s: BridgeServices): HandlersFor<typeof QUEUE_OPERA
   }
 
   return {
-    async getOrchestratorJob({ params }) {
-      const job = await q().get(params.jobId);
-      if (!job) return { status: 404, body: { status: 'not_found', jobId: params.jobId } };
-      return { status: 200, body: { status: 'ok', job } };
+    getOrchestratorJob({ params }) {
+      return orUnavailable(async () => {
+        const job = await q().get(params.jobId);
+        if (!job) return { status: 404 as const, body: { status: 'not_found' as const, jobId: params.jobId } };
+        return { status: 200 as const, body: { status: 'ok' as const, job } };
+      });
     },
-    async listProjectOrchestratorJobs({ params, query }) {
-      return { status: 200, body: { data: await q().list({ projectId: params.projectId, ...(query.state ? { state: query.state } : {}) }) } };
+    listProjectOrchestratorJobs({ params, query }) {
+      return orUnavailable(async () => ({ status: 200 as const, body: { data: await q().list({ projectId: params.projectId, ...(query.state ? { state: query.state } : {}) }) } }));
     },
-    async cancelOrchestratorJob({ params }) {
-      const canceled = await q().cancel(params.jobId, 'api_cancel');
-      if (canceled.status === 'not_found' || !canceled.job) return { status: 404, body: { status: 'not_found', jobId: params.jobId } };
-      if (canceled.status === 'already_terminal') return { status: 409, body: { status: 'already_terminal', job: canceled.job } };
-      return { status: 200, body: { status: 'ok', job: canceled.job } };
+    cancelOrchestratorJob({ params }) {
+      return orUnavailable(async () => {
+        const canceled = await q().cancel(params.jobId, 'api_cancel');
+        if (canceled.status === 'not_found' || !canceled.job) return { status: 404 as const, body: { status: 'not_found' as const, jobId: params.jobId } };
+        if (canceled.status === 'already_terminal') return { status: 409 as const, body: { status: 'already_terminal' as const, job: canceled.job } };
+        return { status: 200 as const, body: { status: 'ok' as const, job: canceled.job } };
+      });
     },
     async enqueueSuggestedSessionRequest({ params, body }) {
       return forSession(params.sessionId, async () => {

@@ -30,7 +30,7 @@ export function systemHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM_OPE
             startedAt: s.info.startedAt,
             pendingRequests: s.pending.pendingCount,
           },
-          orchestratorQueue: { enabled: true, engine: s.orchestrator.engine.kind, ...(await s.orchestrator.engine.stats()) },
+          orchestratorQueue: await queueHealth(s),
           store: { dataDir: s.store.dataDir, quarantined: s.store.quarantined().map((r) => ({ ...r })) },
         },
       };
@@ -49,4 +49,19 @@ export function systemHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM_OPE
       return errorReply(new BridgeError('invalid_request', 'GET /api/stream must be a WebSocket upgrade request')) as { status: 400; body: never };
     },
   };
+}
+
+/**
+ * The queue's part of health: which engine, whether its backend (Redis) is reachable, and
+ * its counts. A queue that cannot answer (Redis away) is reported, never an error: the
+ * rest of the bridge keeps working.
+ */
+async function queueHealth(s: BridgeServices): Promise<{ enabled: boolean; [key: string]: unknown }> {
+  const engine = s.orchestrator.engine;
+  const info = engine.describe?.() ?? { engine: engine.kind };
+  try {
+    return { enabled: true, available: true, ...info, ...(await engine.stats()) };
+  } catch (error) {
+    return { enabled: true, available: false, ...info, reason: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -12,6 +12,7 @@ import { agentInstructionJob } from './jobs/agent-instruction';
 import { sessionTitleJob } from './jobs/session-title';
 import { suggestRequestJob } from './jobs/suggest-request';
 import { SuggestionStates } from './jobs/suggestions';
+import type { BullmqEngineOptions } from './bullmq-engine';
 import type { AnyJobDefinition, QueueEngine } from './types';
 import type { InvokeOperation } from './workers/worker-api';
 import { sessionOwnerId, WorkerSessions } from './workers/worker-sessions';
@@ -25,6 +26,10 @@ export interface OrchestratorOptions {
   agentInstructionTimeoutMs?: number;
   /** More job types (tests, embedders). */
   definitions?: readonly AnyJobDefinition[];
+  /** Run the queue on BullMQ and this Redis (`--redis` / CODEX_MANAGER_REDIS_URL), shared with other bridges; default: the embedded engine. */
+  redisUrl?: string;
+  /** BullMQ engine tuning (tests use short locks so a dead bridge's job is recovered quickly). */
+  redis?: Pick<BullmqEngineOptions, 'prefix' | 'queueName' | 'bridgeId' | 'lockDurationMs' | 'stalledIntervalMs' | 'runJobs'>;
 }
 
 export interface OrchestratorDeps {
@@ -60,14 +65,12 @@ export class Orchestrator {
       sessionTitleJob({ invoke }),
       ...(opts.definitions ?? []),
     ];
-    const engine = new EmbeddedQueueEngine({
-      store: deps.store,
-      definitions,
-      ...(opts.limits ? { limits: opts.limits } : {}),
-      interruptTurn: async (threadId, turnId) => {
-        await invoke('interruptSessionTurn', { params: { sessionId: threadId }, body: { turnId } }, WORKER_CTX);
-      },
-    });
+    const interruptTurn = async (threadId: string, turnId: string) => {
+      await invoke('interruptSessionTurn', { params: { sessionId: threadId }, body: { turnId } }, WORKER_CTX);
+    };
+    const engine: QueueEngine = opts.redisUrl
+      ? await openBullmqEngine(opts.redisUrl, definitions, deps, opts, interruptTurn)
+      : new EmbeddedQueueEngine({ store: deps.store, definitions, ...(opts.limits ? { limits: opts.limits } : {}), interruptTurn });
     engine.onEvent((event) => deps.events.append(event.type, event.threadId, event.payload));
     return new Orchestrator(engine, workers, suggestions, deps, opts);
   }
@@ -84,4 +87,21 @@ export class Orchestrator {
   ownerOf(sessionId: string): string {
     return this.deps.sessions.require(sessionId).projectId ?? sessionOwnerId(sessionId);
   }
+}
+
+/**
+ * The BullMQ engine, loaded only when a Redis URL is configured (most bridges never need
+ * its libraries). A job about a session runs only on a bridge that has the session (the
+ * session's thread lives in that bridge's runtime); other jobs run on any bridge.
+ */
+async function openBullmqEngine(
+  redisUrl: string, definitions: AnyJobDefinition[], deps: OrchestratorDeps, opts: OrchestratorOptions,
+  interruptTurn: (threadId: string, turnId: string) => Promise<void>,
+): Promise<QueueEngine> {
+  const { BullmqQueueEngine } = await import('./bullmq-engine');
+  return new BullmqQueueEngine({
+    redisUrl, definitions, interruptTurn, ...opts.redis,
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    canRun: (job) => job.sourceSessionId === null || deps.sessions.exists(job.sourceSessionId),
+  });
 }

@@ -195,4 +195,11 @@ export interface QueueEngine {
   stats(): Promise<QueueStats>;
   /** Whether a job is running or waiting to run (an idle bridge may exit only when false). */
   hasPendingWork(): boolean;
+  /** For health and capabilities: which engine, and (distributed engines) whether their backend answers. */
+  describe?(): QueueEngineInfo;
+}
+
+export interface QueueEngineInfo {
+  engine: string;
+  redis?: { url: string; reachable: boolean; status: string };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { backoffDelayMs, EmbeddedQueueEngine, JobError, type AnyJobDefinition, type JobDefinition, type QueueEvent } from '../../server/queue';
 import { pickRunnable } from '../../server/queue/scheduler';
 import { Store } from '../../server/state/store';
+import { queueEngineSuite, type EngineHarness } from '../support/queue-engine-suite';
 
 const Payload = z.object({ key: z.string().optional(), n: z.number().optional(), items: z.array(z.string()).optional() });
 type P = z.infer<typeof Payload>;
@@ -205,4 +206,29 @@ describe('queue/embedded engine', () => {
     assert.equal(backoffDelayMs({ ...retry, jitter: true }, 3, () => 0), 200);
     assert.equal(backoffDelayMs({ ...retry, jitter: true }, 3, () => 1), 400);
   });
+});
+
+// The same contract suite the BullMQ engine runs (test/integration/queue-engine-bullmq.test.ts).
+queueEngineSuite('embedded', (): EngineHarness => {
+  let root = '';
+  let store: Store | undefined;
+  const running: EmbeddedQueueEngine[] = [];
+  return {
+    async reset() {
+      root = await mkdtemp(join(tmpdir(), 'queue-suite-'));
+      store = await Store.open(root);
+    },
+    async create(definitions, extra = {}) {
+      // A restart: the previous engine has stopped; the next one opens the same store.
+      const e = new EmbeddedQueueEngine({ store: store!, definitions, ...(extra.limits ? { limits: extra.limits } : {}), ...(extra.stopWaitMs ? { stopWaitMs: extra.stopWaitMs } : {}) });
+      running.push(e);
+      await e.start();
+      return e;
+    },
+    async cleanup() {
+      for (const e of running.splice(0)) await e.stop();
+      await store?.close().catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 });

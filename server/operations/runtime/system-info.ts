@@ -37,9 +37,14 @@ export function systemInfoHandlers(s: BridgeServices): HandlersFor<typeof SYSTEM
       const health = s.runtime.health();
       // Only a ready runtime is asked: capabilities must answer at once even while it restarts.
       const experimentalFeatures = health.state === 'ready' ? await allExperimentalFeatures(s.runtime).catch(() => null) : null;
+      const engine = s.orchestrator.engine;
       return {
         status: 200,
-        body: buildCapabilities({ health, operationIds: Object.keys(OPERATIONS), experimentalFeatures, now: new Date() }),
+        body: {
+          ...buildCapabilities({ health, operationIds: Object.keys(OPERATIONS), experimentalFeatures, now: new Date() }),
+          // Which queue engine runs background jobs, and whether its Redis answers (bridge extension).
+          queue: engine.describe?.() ?? { engine: engine.kind },
+        },
       };
     },
   };

@@ -18,6 +18,8 @@ export interface EditorInitOptions {
   codexHome?: string;
   workspaceFolder?: string;
   demo?: 'auto' | 'on' | 'off';
+  /** `codexManager.redisUrl`: background jobs on BullMQ with this Redis. */
+  redisUrl?: string;
 }
 
 /** The JSON-RPC error code carrying a bridge error; `data` is `{ httpStatus, body }`. */
