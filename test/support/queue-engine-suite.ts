@@ -31,7 +31,7 @@ export function def(over: Partial<JobDefinition<P>> & { type: string }): JobDefi
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 5000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const value = await probe();

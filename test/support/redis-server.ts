@@ -44,9 +44,14 @@ export async function startRedisServer(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
+      // Already running: starting again would spawn a second server that cannot bind the
+      // port, and the running one would no longer be tracked (nor stopped).
+      if (child && child.exitCode === null) return;
       const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
       child = c;
-      // A test process that exits without its after hooks must not leave the server behind.
+      // Never what keeps the test process alive (mocha waits for every handle to close)...
+      c.unref();
+      // ...and a test process that exits without its after hooks must not leave it behind.
       const reap = () => { if (c.exitCode === null) c.kill('SIGKILL'); };
       process.once('exit', reap);
       c.once('exit', () => process.removeListener('exit', reap));
