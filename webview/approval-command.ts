@@ -24,11 +24,13 @@ export interface CommandBox {
   onComplete(listener: () => void): void;
 }
 
-export function commandBox(command: string): CommandBox {
+/** `hover`: the text shown on hover (the whole invocation when `command` was unwrapped from its shell). */
+export function commandBox(command: string, hover?: string): CommandBox {
   const lines = command.split('\n');
   const fits = lines.length <= SHOW_LINES && command.length <= SHOW_CHARS;
   const text = h('span', { class: 'approval-command-text' });
   const pre = h('pre', { class: 'approval-command', tabindex: 0, 'aria-label': 'Command' }, h('span', { class: 'prompt', 'aria-hidden': 'true' }, '$ '), text);
+  if (hover) pre.title = hover;
   const el = h('div', { class: 'approval-command-box' }, pre);
   let complete = fits;
   const listeners: Array<() => void> = [];

@@ -72,12 +72,9 @@ export class ApprovalsView {
     el.append(h('p', { class: 'approval-summary', id: titleId }, untrustedText(summaryLine(summaryWithoutCommand(model)))));
     const warning = approvalWarnings(model.commandFull ?? model.command, model.changes.flatMap((c) => (c.movePath ? [c.path, c.movePath] : [c.path])), model.cwd);
     if (warning) el.append(warning);
-    const box = model.command ? commandBox(model.command) : null;
-    if (box) {
-      // The box shows the command itself (unwrapped from its shell); hover shows the whole invocation.
-      if (model.commandFull && model.commandFull !== model.command) box.el.title = revealHidden(model.commandFull);
-      el.append(box.el);
-    }
+    // The box shows the command itself (unwrapped from its shell); hover shows the whole invocation.
+    const box = model.command ? commandBox(model.command, model.commandFull ? revealHidden(model.commandFull) : undefined) : null;
+    if (box) el.append(box.el);
     const meta: Node[] = [];
     if (model.cwd) meta.push(document.createTextNode('in '), untrustedText(model.cwd, 'verbatim'));
     if (model.reason) meta.push(...(meta.length ? [document.createTextNode(' — ')] : []), untrustedText(model.reason));
