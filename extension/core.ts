@@ -155,6 +155,9 @@ function threadRenamed(e: BridgeEvent): { sessionId: string; title: string } | u
 }
 
 async function restartNow(bridge: BridgeClient, log: (line: string) => void): Promise<void> {
+  // A restart asked meanwhile (Restart Runtime/Bridge) may already run with these settings.
+  await bridge.restartSettled();
+  if (bridge.state === 'running' && !bridge.settingsChanged()) return;
   log('a bridge setting changed: restarting the bridge');
   await bridge.restart().catch((error: unknown) => log(`the bridge did not start: ${String(error)}`));
 }

@@ -99,6 +99,25 @@ export class BridgeClient implements vscode.Disposable {
    * a new event epoch.
    */
   async restart(): Promise<void> {
+    // One restart at a time (a settings change and a command can ask together): a second
+    // waits for the first, which already starts the bridge with the current settings.
+    if (this.restarting) {
+      await this.restartSettled();
+      if (this.state === 'running' && !this.settingsChanged()) return;
+      return this.restart();
+    }
+    this.restarting = this.restartOnce().finally(() => { this.restarting = undefined; });
+    return this.restarting;
+  }
+
+  private restarting: Promise<void> | undefined;
+
+  /** Resolves once no restart is under way (whatever its outcome). */
+  async restartSettled(): Promise<void> {
+    while (this.restarting) await this.restarting.catch(() => undefined);
+  }
+
+  private async restartOnce(): Promise<void> {
     this.crashes.length = 0;
     this.missingShown = undefined;
     if (this.client) this.setState('restarting');
