@@ -99,7 +99,7 @@ try {
     await ui.runCommand('Codex: Open Session in Editor');
     await ui.page.locator('.tabs-container .tab').filter({ hasText: /^second session$/ }).first().waitFor({ timeout: 30_000 });
     await ui.screenshot('5-session-tabs');
-    await ui.page.waitForTimeout(1000); // the workbench saves its editor state
+    await ui.page.waitForTimeout(3000); // the workbench saves its editor state (on a loaded machine it takes a while)
     await ui.page.reload();
     await ui.waitForWorkbench();
     for (const title of ['hello', 'second session']) await ui.page.locator('.tabs-container .tab').filter({ hasText: title }).first().waitFor({ timeout: 60_000 });
