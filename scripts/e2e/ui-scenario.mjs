@@ -133,10 +133,21 @@ export class Scenario {
    * prompt (its aria-label) instead of for the widget to close.
    */
   async runCommand(title, { opensInput } = {}) {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
+    // Right after a click in a tree the palette can open inert (focus still moving): close it
+    // and open it again rather than wait out the whole timeout.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill(`>${title}`, { timeout: 5000 });
+        break;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(300);
+      }
+    }
     // Click the row whose label is exactly the title; Enter would take the best fuzzy match.
     const row = this.page.locator('.quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();

@@ -99,8 +99,9 @@ try {
     await ui.runCommand('Codex: Open Session in Editor');
     await ui.page.locator('.tabs-container .tab').filter({ hasText: /^second session$/ }).first().waitFor({ timeout: 30_000 });
     await ui.screenshot('5-session-tabs');
-    await ui.page.waitForTimeout(3000); // the workbench saves its editor state (on a loaded machine it takes a while)
-    await ui.page.reload();
+    // Reload through the workbench's own command: it saves the editor state (the open tabs)
+    // before it reloads, where a bare page reload can lose the newest tab on a loaded machine.
+    await Promise.all([ui.page.waitForEvent('load', { timeout: 60_000 }), ui.runCommand('Developer: Reload Window')]);
     await ui.waitForWorkbench();
     for (const title of ['hello', 'second session']) await ui.page.locator('.tabs-container .tab').filter({ hasText: title }).first().waitFor({ timeout: 60_000 });
     await ui.page.locator('.tabs-container .tab').filter({ hasText: 'hello' }).first().click();
